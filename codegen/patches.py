@@ -1,0 +1,175 @@
+"""Patches applied to the OpenAPI descriptions before generation.
+
+Each patch is a small named function that edits the document in place; its docstring says
+which server defect or generator limitation it works around. The tuple ``SPEC_PATCHES`` at the
+end gives the order they run in. Limitations that cannot be fixed in the document (how the
+generator parses unions and enums, quotes path parameters, sets timeouts) are fixed in the
+generator's templates instead: see ``codegen/templates/README.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from codegen.spec_io import SCHEMA_PREFIX, Spec, rewrite_refs
+
+
+def rename_schema(spec: Spec, old: str, new: str) -> None:
+    """Rename component schema ``old`` to ``new`` (its title too), rewriting every ``$ref``."""
+    schemas: dict[str, Any] = spec["components"]["schemas"]
+    if old not in schemas:
+        return
+    if new in schemas:
+        raise ValueError(f"cannot rename schema {old!r}: {new!r} already exists")
+    schema = schemas.pop(old)
+    schema["title"] = new
+    schemas[new] = schema
+    rewrite_refs(spec, {SCHEMA_PREFIX + old: SCHEMA_PREFIX + new})
+
+
+def separate_colliding_point_schemas(spec: Spec) -> None:
+    """Give the two schemas titled "Point" names of their own.
+
+    Server defect: pydantic splits the model into ``Point-Input`` (a SAM2 prompt point with a
+    ``positive`` flag) and ``Point-Output`` (a polygon vertex) but titles both "Point".
+    Generator limitation: it names classes after titles, refuses the duplicate and then
+    silently drops ``InstanceSegmentationPrediction``, which refers to the second one.
+    """
+    rename_schema(spec, "Point-Input", "Sam2PromptPoint")
+    rename_schema(spec, "Point-Output", "Point")
+
+
+def describe_rle_masks(spec: Spec) -> None:
+    """Describe the COCO run-length mask that instance-segmentation predictions carry.
+
+    Server defect: ``InstanceSegmentationRLEPrediction.rle`` is declared a free-form object,
+    though its description gives the shape (``{"size": [H, W], "counts": ...}``); the client
+    would get an untyped dict. ``counts`` is a string (compressed RLE) or a list of run
+    lengths (uncompressed).
+    """
+    schemas: dict[str, Any] = spec["components"]["schemas"]
+    prediction = schemas.get("InstanceSegmentationRLEPrediction")
+    if prediction is None or "rle" not in prediction.get("properties", {}):
+        return
+    schemas["RleMask"] = {
+        "title": "RleMask",
+        "type": "object",
+        "description": "A mask in COCO run-length encoding.",
+        "required": ["size", "counts"],
+        "properties": {
+            "size": {
+                "type": "array",
+                "items": {"type": "integer"},
+                "title": "Size",
+                "description": "[height, width] of the mask.",
+            },
+            "counts": {
+                "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "integer"}}],
+                "title": "Counts",
+                "description": "Compressed RLE string, or the list of run lengths.",
+            },
+        },
+    }
+    description = prediction["properties"]["rle"].get("description")
+    prediction["properties"]["rle"] = {"$ref": SCHEMA_PREFIX + "RleMask"}
+    if description:
+        prediction["properties"]["rle"]["description"] = description
+
+
+def request_body_schemas(spec: Spec) -> list[dict[str, Any]]:
+    """The component schemas that some operation takes as its request body, each once."""
+    schemas: dict[str, Any] = spec["components"]["schemas"]
+    names: set[str] = set()
+    for item in spec.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                schema = media.get("schema", {})
+                for candidate in [schema, *schema.get("anyOf", []), *schema.get("oneOf", [])]:
+                    ref = candidate.get("$ref", "") if isinstance(candidate, dict) else ""
+                    if ref.startswith(SCHEMA_PREFIX):
+                        names.add(ref.removeprefix(SCHEMA_PREFIX))
+    return [schemas[name] for name in sorted(names) if name in schemas]
+
+
+def unrequire_server_assigned_request_ids(spec: Spec) -> None:
+    """Stop requiring the ``id`` of request bodies.
+
+    Server defect: every inference request model has an ``id`` the server fills in itself
+    (a pydantic ``default_factory``), yet the description lists it as required, so the
+    generated request classes would force the caller to invent one. Servers accept requests
+    without it.
+    """
+    for schema in request_body_schemas(spec):
+        required = schema.get("required")
+        if isinstance(required, list) and "id" in required:
+            required.remove("id")
+
+
+def let_the_server_apply_request_defaults(spec: Spec) -> None:
+    """Leave the defaults of request-body fields to the server.
+
+    Generator behaviour: a field with a default is always sent, so every request would pin
+    this server version's defaults (confidence 0.4, ``usage_billable``...) even against a
+    server whose defaults changed, and bloat every body. Without the default the field is
+    ``UNSET`` unless the caller sets it; the default stays in its description.
+    """
+    for schema in request_body_schemas(spec):
+        for prop in schema.get("properties", {}).values():
+            if isinstance(prop, dict) and "default" in prop:
+                default = prop.pop("default")
+                note = f"Server default: {default!r}."
+                prop["description"] = f"{prop['description']} {note}" if prop.get("description") else note
+
+
+def merge_array_alternatives(spec: Spec) -> None:
+    """Turn ``anyOf: [array of A, ..., array of B]`` into one ``array of (A | B)``.
+
+    Generator limitation: a union's members are told apart with ``isinstance``, which cannot
+    see a list's item type, so with two array members the first wins for every list and the
+    other is unusable (``ClipCompareRequest.prompt``: a list of texts is sent through
+    ``InferenceRequestImage.to_dict`` and crashes). One array of a union parses each item.
+    """
+    for node in _walk_dicts(spec):
+        for union_key in ("anyOf", "oneOf"):
+            members = node.get(union_key)
+            if not isinstance(members, list):
+                continue
+            arrays = [m for m in members if isinstance(m, dict) and m.get("type") == "array"]
+            if len(arrays) < 2:
+                continue
+            merged = {"type": "array", "items": {"anyOf": [m.get("items", {}) for m in arrays]}}
+            first = members.index(arrays[0])
+            others = [m for m in members if not (isinstance(m, dict) and m.get("type") == "array")]
+            node[union_key] = [*others[:first], merged, *others[first:]]
+
+
+def _walk_dicts(node: object) -> list[dict[str, Any]]:
+    """Every dict below ``node``, itself included."""
+    found: list[dict[str, Any]] = []
+    stack: list[object] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            found.append(current)
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return found
+
+
+SPEC_PATCHES: tuple[Callable[[Spec], None], ...] = (
+    separate_colliding_point_schemas,
+    describe_rle_masks,
+    unrequire_server_assigned_request_ids,
+    let_the_server_apply_request_defaults,
+    merge_array_alternatives,
+)
+
+
+def apply_patches(spec: Spec) -> None:
+    """Run every patch of ``SPEC_PATCHES`` on ``spec``, in order."""
+    for patch in SPEC_PATCHES:
+        patch(spec)
