@@ -1,0 +1,96 @@
+"""Errors raised while installing, starting, stopping or feeding a local inference server.
+
+Every failure of local server management is a :class:`ServerManagementError`, so callers
+can catch one type. No raw ``OSError`` or ``subprocess`` error escapes this subpackage.
+
+    ServerManagementError
+    ├── PythonNotFoundError          no Python 3.11 to build the server's virtualenv
+    ├── ServerInstallError           pip (or venv creation) failed; carries the log tail
+    ├── ServerNotInstalledError      start() before install()
+    ├── PortInUseError               something already listens on the requested port
+    ├── ServerStartError             the server died or never answered; carries the log tail
+    │   └── ServerStartTimeoutError  it did not answer GET /info in time
+    ├── ServerNotRunningError        stop() found no server of ours on that port
+    ├── ServerStopError              it survived SIGKILL, or may not be signalled
+    └── OfflineModelsBuildError      building the local ONNX models failed
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "OfflineModelsBuildError",
+    "PortInUseError",
+    "PythonNotFoundError",
+    "ServerInstallError",
+    "ServerManagementError",
+    "ServerNotInstalledError",
+    "ServerNotRunningError",
+    "ServerStartError",
+    "ServerStartTimeoutError",
+    "ServerStopError",
+]
+
+
+class ServerManagementError(Exception):
+    """Base class of every local-server management failure."""
+
+
+class _LoggedFailure(ServerManagementError):
+    """A failure whose explanation is the end of a log file, shown in the message."""
+
+    def __init__(self, message: str, *, log_path: Path | None, log_tail: str) -> None:
+        self.log_path = log_path
+        self.log_tail = log_tail
+        details = message
+        if log_path is not None:
+            details += f"\nlog: {log_path}"
+        if log_tail:
+            details += f"\n--- last lines of the log ---\n{log_tail}"
+        super().__init__(details)
+
+
+class PythonNotFoundError(ServerManagementError):
+    """No Python 3.11 interpreter was found to create the server's virtualenv."""
+
+
+class ServerInstallError(_LoggedFailure):
+    """Creating the server virtualenv or installing its packages failed."""
+
+
+class ServerNotInstalledError(ServerManagementError):
+    """The server virtualenv is missing or incomplete: run ``install()`` first."""
+
+
+class PortInUseError(ServerManagementError):
+    """The requested loopback port is already taken, by our server or by anything else."""
+
+    def __init__(self, port: int, detail: str) -> None:
+        self.port = port
+        super().__init__(f"port {port} on 127.0.0.1 is already in use: {detail}")
+
+
+class ServerStartError(_LoggedFailure):
+    """The server process exited, or could not be launched, before it answered."""
+
+
+class ServerStartTimeoutError(ServerStartError):
+    """The server did not answer ``GET /info`` within the start timeout; it was killed."""
+
+
+class ServerNotRunningError(ServerManagementError):
+    """No server started by us is running on the given port."""
+
+    def __init__(self, port: int, detail: str = "") -> None:
+        self.port = port
+        message = f"no local inference server is running on port {port}"
+        super().__init__(f"{message}: {detail}" if detail else message)
+
+
+class ServerStopError(ServerManagementError):
+    """The server could not be stopped (it survived SIGKILL, or signalling it was refused)."""
+
+
+class OfflineModelsBuildError(_LoggedFailure):
+    """Writing the locally built offline models failed."""
