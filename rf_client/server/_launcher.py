@@ -1,0 +1,52 @@
+"""Serve the ``inference`` HTTP API on 127.0.0.1 (runs inside the server's virtualenv).
+
+Executed by path with the server venv's interpreter (``python -I -u _launcher.py --port N``),
+where rf_client itself is not installed: it must import nothing from rf_client. The package
+ships no server script outside Docker, so the app is assembled from its public classes, the
+same way its Docker entry point does. Configuration comes from environment variables, which
+``inference`` reads once at import time; the caller sets them before starting this process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+_HOST = "127.0.0.1"
+# HttpInterface mounts these relative to the working folder and fails if they are missing;
+# the wheel does not ship the landing page, so empty folders stand in for it.
+_LANDING_FOLDERS = ("inference/landing/out/static", "inference/landing/out/_next/static")
+
+
+def _parse_port() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True, help="TCP port on 127.0.0.1")
+    port: int = parser.parse_args().port
+    return port
+
+
+def main() -> None:
+    """Build the ASGI app and serve it with uvicorn until SIGTERM."""
+    port = _parse_port()
+    for folder in _LANDING_FOLDERS:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("INFERENCE_HOME", os.environ.get("MODEL_CACHE_DIR", "cache"))
+
+    # Third-party modules of the server venv only; the dev venv's type checker cannot see them.
+    import uvicorn  # type: ignore[import-not-found,unused-ignore]
+    from inference.core.env import MAX_ACTIVE_MODELS  # type: ignore[import-not-found,unused-ignore]
+    from inference.core.interfaces.http.http_api import HttpInterface  # type: ignore[import-not-found,unused-ignore]
+    from inference.core.managers.base import ModelManager  # type: ignore[import-not-found,unused-ignore]
+    from inference.core.managers.decorators.fixed_size_cache import WithFixedSizeCache  # type: ignore[import-not-found,unused-ignore]
+    from inference.core.registries.roboflow import RoboflowModelRegistry  # type: ignore[import-not-found,unused-ignore]
+    from inference.models.utils import ROBOFLOW_MODEL_TYPES  # type: ignore[import-not-found,unused-ignore]
+
+    registry = RoboflowModelRegistry(ROBOFLOW_MODEL_TYPES)
+    manager = WithFixedSizeCache(ModelManager(model_registry=registry), max_size=MAX_ACTIVE_MODELS)
+    app = HttpInterface(manager).app
+    uvicorn.run(app, host=_HOST, port=port, log_level="info")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,347 @@
+"""Start, inspect and stop a local inference server, one per port.
+
+A server is a detached process (its own session, so it outlives the caller and ignores the
+caller's Ctrl-C) running the venv's Python on ``_launcher.py``. Its pid record, log, working
+folder and default cache live in the state folder of its port, so ``status()`` and ``stop()``
+work from any other process too.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rf_client.server._http import fetch_info
+from rf_client.server._logs import tail_lines
+from rf_client.server.environment import server_environment
+from rf_client.server.errors import (
+    PortInUseError,
+    ServerManagementError,
+    ServerNotInstalledError,
+    ServerNotRunningError,
+    ServerStartError,
+    ServerStartTimeoutError,
+)
+from rf_client.server.install import is_installed
+from rf_client.server.layout import DEFAULT_PORT, InstanceLayout, ServerLayout
+from rf_client.server.processes import (
+    LOOPBACK_HOST,
+    ensure_port_free,
+    is_server_process,
+    process_exists,
+    terminate_process,
+)
+from rf_client.server.records import ServerRecord, read_record, remove_record, write_record
+
+__all__ = [
+    "DEFAULT_START_TIMEOUT",
+    "LAUNCHER_PATH",
+    "ServerHandle",
+    "ServerStatus",
+    "list_servers",
+    "start",
+    "status",
+    "stop",
+]
+
+LAUNCHER_PATH = Path(__file__).resolve().with_name("_launcher.py")
+"""The script the server venv's Python runs; its path identifies our server processes."""
+
+DEFAULT_START_TIMEOUT = 120.0
+"""Seconds to wait for ``GET /info`` (a cold start takes about 15 s on 2 cores)."""
+
+DEFAULT_GRACE_PERIOD = 10.0
+"""Seconds between SIGTERM and SIGKILL (the server normally exits within 2 s)."""
+
+_READY_POLL_INTERVAL = 0.25
+_FAILED_START_GRACE = 5.0
+_TIMED_OUT = "timed out"
+
+
+@dataclass(frozen=True)
+class ServerHandle:
+    """A server that ``start()`` launched and that answered ``GET /info``."""
+
+    pid: int
+    port: int
+    url: str
+    log_path: Path
+    state_dir: Path
+    models_dir: Path | None
+
+
+@dataclass(frozen=True)
+class ServerStatus:
+    """What is known about the server on one port."""
+
+    port: int
+    running: bool
+    """Our server process is alive on this port."""
+    responding: bool
+    """It answered ``GET /info`` just now (False while it is still starting)."""
+    pid: int | None
+    url: str
+    version: str | None
+    log_path: Path
+    state_dir: Path
+    models_dir: Path | None
+    started_at: str | None
+
+
+def _url(port: int) -> str:
+    return f"http://{LOOPBACK_HOST}:{port}"
+
+
+def _live_record(instance: InstanceLayout) -> ServerRecord | None:
+    """The record of a live server of ours on this port; a stale record is deleted."""
+    record = read_record(instance)
+    if record is not None and is_server_process(record.pid, Path(record.launcher), record.port):
+        return record
+    if instance.record_file.exists():
+        remove_record(instance)
+    return None
+
+
+def _prepare_state_folder(instance: InstanceLayout) -> None:
+    for folder in ("inference/landing/out/static", "inference/landing/out/_next/static"):
+        (instance.work_dir / folder).mkdir(parents=True, exist_ok=True)
+    instance.cache_dir.mkdir(parents=True, exist_ok=True)
+
+
+def _resolve_python(layout: ServerLayout, python: str | Path | None) -> Path:
+    if python is not None:
+        return Path(python)
+    if not is_installed(layout):
+        raise ServerNotInstalledError(
+            f"the local inference server is not installed in {layout.venv_dir}; "
+            "run `python -m rf_client.server install` (or rf_client.server.install()) first"
+        )
+    return layout.venv_python
+
+
+def _resolve_models_dir(models_dir: str | Path | None) -> Path | None:
+    if models_dir is None:
+        return None
+    resolved = Path(models_dir).expanduser().resolve()
+    if not resolved.is_dir():
+        raise ServerStartError(
+            f"models folder {resolved} does not exist", log_path=None, log_tail=""
+        )
+    return resolved
+
+
+def _launch(command: list[str], instance: InstanceLayout, environment: dict[str, str]) -> int:
+    """Spawn the detached server process with its output going to the log; return its pid."""
+    try:
+        with instance.log_file.open("w", encoding="utf-8") as log:
+            process = subprocess.Popen(
+                command,
+                cwd=instance.work_dir,
+                env=environment,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                close_fds=True,
+            )
+    except OSError as error:
+        raise ServerStartError(
+            f"could not launch {command[0]}: {error}",
+            log_path=instance.log_file,
+            log_tail=tail_lines(instance.log_file),
+        ) from error
+    return process.pid
+
+
+def _wait_until_ready(pid: int, url: str, timeout: float) -> str | None:
+    """Poll ``GET /info``: None once it answers, else why the server will not come up."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if not process_exists(pid):
+            return "the server process exited before it answered GET /info"
+        if fetch_info(url) is not None and process_exists(pid):
+            return None
+        if time.monotonic() >= deadline:
+            return _TIMED_OUT
+        time.sleep(_READY_POLL_INTERVAL)
+
+
+def start(
+    port: int = DEFAULT_PORT,
+    *,
+    models_dir: str | Path | None = None,
+    all_routes: bool = False,
+    env: Mapping[str, str] | None = None,
+    timeout: float = DEFAULT_START_TIMEOUT,
+    layout: ServerLayout | None = None,
+    python: str | Path | None = None,
+) -> ServerHandle:
+    """Start the local inference server on ``127.0.0.1:port`` and wait until it answers.
+
+    Args:
+        port: TCP port on the loopback interface.
+        models_dir: a folder written by ``build_offline_models()``; the server then runs in
+            offline mode and serves those models.
+        all_routes: mount every optional route (stream API, SAM3, OWLv2).
+        env: extra environment variables for the server, applied last.
+        timeout: seconds to wait for ``GET /info``.
+        layout: where the install and state live; default from the environment.
+        python: interpreter to run the launcher with; default the installed venv's.
+
+    Raises:
+        ServerNotInstalledError: ``install()`` was not run.
+        PortInUseError: our server or anything else already listens on the port.
+        ServerStartError: the process exited early, or (ServerStartTimeoutError) never
+            answered; it is killed and the message shows the end of its log.
+    """
+    layout = layout or ServerLayout.from_environment()
+    interpreter = _resolve_python(layout, python)
+    instance = layout.instance(port)
+    running = _live_record(instance)
+    if running is not None:
+        raise PortInUseError(port, f"a local inference server (pid {running.pid}) runs there")
+    ensure_port_free(port)
+    models = _resolve_models_dir(models_dir)
+    try:
+        _prepare_state_folder(instance)
+    except OSError as error:
+        raise ServerStartError(
+            f"could not create the state folder {instance.directory}: {error}",
+            log_path=None,
+            log_tail="",
+        ) from error
+    environment = server_environment(
+        base=os.environ,
+        venv_dir=layout.venv_dir,
+        default_cache_dir=instance.cache_dir,
+        models_dir=models,
+        all_routes=all_routes,
+        overrides=env,
+    )
+    # -I: ignore PYTHON* variables and keep the launcher's folder (rf_client/server, whose
+    # module names could shadow the server's imports) off sys.path; -u: unbuffered log.
+    command = [str(interpreter), "-I", "-u", str(LAUNCHER_PATH), "--port", str(port)]
+    pid = _launch(command, instance, environment)
+    url = _url(port)
+    record = ServerRecord(
+        pid=pid,
+        port=port,
+        url=url,
+        launcher=str(LAUNCHER_PATH),
+        python=str(interpreter),
+        log_path=str(instance.log_file),
+        models_dir=str(models) if models is not None else None,
+        all_routes=all_routes,
+        started_at=datetime.now(UTC).isoformat(),
+    )
+    try:
+        write_record(instance, record)
+        failure = _wait_until_ready(pid, url, timeout)
+    except BaseException as error:  # Ctrl-C or an unwritable record: never leave it running.
+        _abort_start(pid, instance)
+        if isinstance(error, OSError):
+            raise ServerStartError(
+                f"could not write the pid record {instance.record_file}: {error}",
+                log_path=instance.log_file,
+                log_tail=tail_lines(instance.log_file),
+            ) from error
+        raise
+    if failure is not None:
+        _abort_start(pid, instance)
+        if failure == _TIMED_OUT:
+            raise ServerStartTimeoutError(
+                f"the server did not answer GET {url}/info within {timeout:g} s and was stopped",
+                log_path=instance.log_file,
+                log_tail=tail_lines(instance.log_file),
+            )
+        raise ServerStartError(
+            failure, log_path=instance.log_file, log_tail=tail_lines(instance.log_file)
+        )
+    return ServerHandle(
+        pid=pid,
+        port=port,
+        url=url,
+        log_path=instance.log_file,
+        state_dir=instance.directory,
+        models_dir=models,
+    )
+
+
+def _abort_start(pid: int, instance: InstanceLayout) -> None:
+    """Kill the process of a failed start (it is our child, so the pid cannot be stale)."""
+    try:
+        terminate_process(pid, grace_period=_FAILED_START_GRACE)
+    except ServerManagementError:
+        pass  # Reported through the start error; the record stays so stop() can retry.
+    else:
+        remove_record(instance)
+
+
+def stop(
+    port: int = DEFAULT_PORT,
+    *,
+    layout: ServerLayout | None = None,
+    grace_period: float = DEFAULT_GRACE_PERIOD,
+    missing_ok: bool = False,
+) -> bool:
+    """Stop our server on ``port``: SIGTERM, then SIGKILL after ``grace_period`` seconds.
+
+    Only the recorded pid is signalled, and only while its command line still shows our
+    launcher and port; a stale record (dead or recycled pid) is deleted instead.
+
+    Returns:
+        True if a server was stopped, False if none ran and ``missing_ok`` is set.
+
+    Raises:
+        ServerNotRunningError: no server of ours runs on the port (unless ``missing_ok``).
+        ServerStopError: the process could not be signalled or survived SIGKILL.
+    """
+    layout = layout or ServerLayout.from_environment()
+    instance = layout.instance(port)
+    had_record = instance.record_file.exists()
+    record = _live_record(instance)
+    if record is None:
+        if missing_ok:
+            return False
+        detail = (
+            "its recorded process is gone or is no longer our server (stale record removed)"
+            if had_record
+            else f"no pid record in {instance.directory}"
+        )
+        raise ServerNotRunningError(port, detail)
+    terminate_process(record.pid, grace_period=grace_period)
+    remove_record(instance)
+    return True
+
+
+def status(port: int = DEFAULT_PORT, *, layout: ServerLayout | None = None) -> ServerStatus:
+    """Report on the server of ``port``; a stale pid record is cleaned up on the way."""
+    layout = layout or ServerLayout.from_environment()
+    instance = layout.instance(port)
+    record = _live_record(instance)
+    info = fetch_info(record.url) if record is not None else None
+    version = info.get("version") if info is not None else None
+    return ServerStatus(
+        port=port,
+        running=record is not None,
+        responding=info is not None,
+        pid=record.pid if record is not None else None,
+        url=_url(port),
+        version=version if isinstance(version, str) else None,
+        log_path=instance.log_file,
+        state_dir=instance.directory,
+        models_dir=Path(record.models_dir) if record and record.models_dir else None,
+        started_at=record.started_at if record is not None else None,
+    )
+
+
+def list_servers(*, layout: ServerLayout | None = None) -> list[ServerStatus]:
+    """Every server of ours that is running, by port (stale records are cleaned up)."""
+    layout = layout or ServerLayout.from_environment()
+    found = (status(instance.port, layout=layout) for instance in layout.known_instances())
+    return [server for server in found if server.running]
