@@ -120,7 +120,8 @@ def find_python(candidate: str | None = None) -> str:
         )
     except (OSError, subprocess.SubprocessError) as error:
         raise PythonNotFoundError(
-            f"could not run {executable!r} to check its version: {error}"
+            f"the local inference server needs Python {REQUIRED_PYTHON}, "
+            f"but {executable!r} could not be run: {error}"
         ) from error
     version = probe.stdout.strip()
     if probe.returncode != 0 or version != REQUIRED_PYTHON:

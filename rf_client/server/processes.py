@@ -32,6 +32,7 @@ LOOPBACK_HOST = "127.0.0.1"
 """The only address the local server ever binds."""
 
 _POLL_INTERVAL = 0.05
+_EXEC_SETTLE_TIME = 1.0
 
 
 def _is_zombie(pid: int) -> bool:
@@ -70,17 +71,24 @@ def process_exists(pid: int) -> bool:
 
 def read_command_line(pid: int) -> list[str] | None:
     """The argument vector of ``pid``, or None if it cannot be read (gone, no permission)."""
-    try:
-        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except FileNotFoundError:
-        if Path("/proc/self").exists():
-            return None  # /proc works, so the process is gone.
-        return _command_line_from_ps(pid)
-    except OSError:
-        return None
-    if not raw:
-        return None  # Zombies and kernel threads have an empty command line.
-    return [part.decode("utf-8", "surrogateescape") for part in raw.rstrip(b"\0").split(b"\0")]
+    deadline = time.monotonic() + _EXEC_SETTLE_TIME
+    while True:
+        try:
+            raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except FileNotFoundError:
+            if Path("/proc/self").exists():
+                return None  # /proc works, so the process is gone.
+            return _command_line_from_ps(pid)
+        except OSError:
+            return None
+        if raw:
+            parts = raw.rstrip(b"\0").split(b"\0")
+            return [part.decode("utf-8", "surrogateescape") for part in parts]
+        # Empty: a zombie, or a process caught in the middle of exec(), whose command line
+        # appears a moment later. Only the second is worth waiting for.
+        if not process_exists(pid) or time.monotonic() >= deadline:
+            return None
+        time.sleep(_POLL_INTERVAL / 5)
 
 
 def _command_line_from_ps(pid: int) -> list[str] | None:
