@@ -13,13 +13,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
+from rf_client.server._locks import exclusive_lock
 from rf_client.server._logs import tail_lines
 from rf_client.server.errors import PythonNotFoundError, ServerInstallError
 from rf_client.server.layout import INFERENCE_VERSION, ServerLayout
@@ -133,20 +133,6 @@ def find_python(candidate: str | None = None) -> str:
     return executable
 
 
-@contextmanager
-def _exclusive_lock(path: Path) -> Iterator[None]:
-    """Hold an exclusive advisory lock on ``path``: two installs must not run pip at once."""
-    import fcntl  # POSIX only; imported here so importing this module works everywhere.
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _run_logged(command: Sequence[str], log: IO[str], log_path: Path, step: str) -> None:
     """Run ``command`` with its output streamed into the open log; raise on failure."""
     log.write(f"\n$ {' '.join(command)}\n")
@@ -216,7 +202,7 @@ def install(
     """
     layout = layout or ServerLayout.from_environment()
     try:
-        with _exclusive_lock(layout.install_lock):
+        with exclusive_lock(layout.install_lock):
             if not force and is_installed(layout):
                 return Installation(
                     layout.venv_dir, layout.venv_python, layout.install_log, freshly_installed=False

@@ -9,6 +9,7 @@ tools share it, so the 7 GB virtualenv is installed once per machine::
         state/install.log               pip output of the last install
         state/<port>/server.json        pid record of the server on <port>
         state/<port>/server.log         its stdout and stderr
+        state/<port>/lock               serialises start and stop on the port
         state/<port>/work/              its working folder (holds the landing-page folders)
         state/<port>/cache/             its model cache when no models folder is given
 """
@@ -66,6 +67,11 @@ class InstanceLayout:
     def work_dir(self) -> Path:
         """The server's working folder; its relative paths resolve here."""
         return self.directory / "work"
+
+    @property
+    def lock_file(self) -> Path:
+        """Held while a server on this port is being started or stopped."""
+        return self.directory / "lock"
 
     @property
     def cache_dir(self) -> Path:

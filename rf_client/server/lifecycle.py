@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rf_client.server._http import fetch_info
+from rf_client.server._locks import exclusive_lock
 from rf_client.server._logs import tail_lines
 from rf_client.server.environment import server_environment
 from rf_client.server.errors import (
@@ -26,6 +27,7 @@ from rf_client.server.errors import (
     ServerNotRunningError,
     ServerStartError,
     ServerStartTimeoutError,
+    ServerStopError,
 )
 from rf_client.server.install import is_installed
 from rf_client.server.layout import DEFAULT_PORT, InstanceLayout, ServerLayout
@@ -202,19 +204,45 @@ def start(
     layout = layout or ServerLayout.from_environment()
     interpreter = _resolve_python(layout, python)
     instance = layout.instance(port)
+    models = _resolve_models_dir(models_dir)
+    try:
+        # Two starts on one port must not both pass the checks and overwrite each other's
+        # record; the lock makes the second one see the first one's server.
+        with exclusive_lock(instance.lock_file):
+            return _start_locked(
+                instance,
+                layout,
+                interpreter,
+                models=models,
+                all_routes=all_routes,
+                env=env,
+                timeout=timeout,
+            )
+    except OSError as error:
+        raise ServerStartError(
+            f"could not use the state folder {instance.directory}: {error}",
+            log_path=None,
+            log_tail="",
+        ) from error
+
+
+def _start_locked(
+    instance: InstanceLayout,
+    layout: ServerLayout,
+    interpreter: Path,
+    *,
+    models: Path | None,
+    all_routes: bool,
+    env: Mapping[str, str] | None,
+    timeout: float,
+) -> ServerHandle:
+    """The body of :func:`start`, run while holding the port's lock."""
+    port = instance.port
     running = _live_record(instance)
     if running is not None:
         raise PortInUseError(port, f"a local inference server (pid {running.pid}) runs there")
     ensure_port_free(port)
-    models = _resolve_models_dir(models_dir)
-    try:
-        _prepare_state_folder(instance)
-    except OSError as error:
-        raise ServerStartError(
-            f"could not create the state folder {instance.directory}: {error}",
-            log_path=None,
-            log_tail="",
-        ) from error
+    _prepare_state_folder(instance)
     environment = server_environment(
         base=os.environ,
         venv_dir=layout.venv_dir,
@@ -303,20 +331,28 @@ def stop(
     """
     layout = layout or ServerLayout.from_environment()
     instance = layout.instance(port)
-    had_record = instance.record_file.exists()
-    record = _live_record(instance)
-    if record is None:
+    if not instance.record_file.exists():
         if missing_ok:
             return False
-        detail = (
-            "its recorded process is gone or is no longer our server (stale record removed)"
-            if had_record
-            else f"no pid record in {instance.directory}"
-        )
-        raise ServerNotRunningError(port, detail)
-    terminate_process(record.pid, grace_period=grace_period)
-    remove_record(instance)
-    return True
+        raise ServerNotRunningError(port, f"no pid record in {instance.directory}")
+    record: ServerRecord | None = None
+    try:
+        with exclusive_lock(instance.lock_file):
+            record = _live_record(instance)
+            if record is not None:
+                terminate_process(record.pid, grace_period=grace_period)
+                remove_record(instance)
+    except OSError as error:
+        raise ServerStopError(
+            f"could not use the state folder {instance.directory}: {error}"
+        ) from error
+    if record is not None:
+        return True
+    if missing_ok:
+        return False
+    raise ServerNotRunningError(
+        port, "its recorded process is gone or is no longer our server (stale record removed)"
+    )
 
 
 def status(port: int = DEFAULT_PORT, *, layout: ServerLayout | None = None) -> ServerStatus:

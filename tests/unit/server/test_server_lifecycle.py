@@ -6,6 +6,7 @@ import json
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable
@@ -253,3 +254,32 @@ def test_stop_escalates_for_a_server_ignoring_sigterm(
     reap_pids.append(handle.pid)
     assert stop(port, layout=layout, grace_period=0.5)
     assert not process_exists(handle.pid)
+
+
+def test_concurrent_starts_on_one_port_give_one_server(
+    layout: ServerLayout, fake_server_python: Path, reap_pids: list[int]
+) -> None:
+    port = pick_free_port()
+    outcomes: list[object] = []
+
+    def attempt() -> None:
+        try:
+            handle = start(port, layout=layout, python=fake_server_python)
+        except PortInUseError as error:
+            outcomes.append(error)
+        else:
+            reap_pids.append(handle.pid)
+            outcomes.append(handle)
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    handles = [outcome for outcome in outcomes if isinstance(outcome, ServerHandle)]
+    assert len(handles) == 1
+    assert sum(isinstance(outcome, PortInUseError) for outcome in outcomes) == 1
+    record = read_record(layout.instance(port))
+    assert record is not None
+    assert record.pid == handles[0].pid
+    assert stop(port, layout=layout)
