@@ -1,10 +1,11 @@
 """Serve the ``inference`` HTTP API on 127.0.0.1 (runs inside the server's virtualenv).
 
-Executed by path with the server venv's interpreter (``python -I -u _launcher.py --port N``),
-where rf_client itself is not installed: it must import nothing from rf_client. The package
-ships no server script outside Docker, so the app is assembled from its public classes, the
-same way its Docker entry point does. Configuration comes from environment variables, which
-``inference`` reads once at import time; the caller sets them before starting this process.
+Executed by path with the server venv's interpreter, as
+``python -I -u _launcher.py --port N --work-dir DIR``. rf_client itself is not installed
+there, so this file imports nothing from rf_client. The package ships no server script
+outside Docker, so the app is assembled from its public classes. Configuration comes from
+environment variables, which ``inference`` reads once at import time; the caller sets them
+before starting this process.
 """
 
 from __future__ import annotations
@@ -19,16 +20,23 @@ _HOST = "127.0.0.1"
 _LANDING_FOLDERS = ("inference/landing/out/static", "inference/landing/out/_next/static")
 
 
-def _parse_port() -> int:
+def _parse_arguments() -> tuple[int, Path]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True, help="TCP port on 127.0.0.1")
-    port: int = parser.parse_args().port
-    return port
+    parser.add_argument("--work-dir", type=Path, required=True, help="working folder")
+    arguments = parser.parse_args()
+    port: int = arguments.port
+    work_dir: Path = arguments.work_dir
+    return port, work_dir
 
 
 def main() -> None:
     """Build the ASGI app and serve it with uvicorn until SIGTERM."""
-    port = _parse_port()
+    port, work_dir = _parse_arguments()
+    # The server resolves relative paths (landing page, and model ids that look like local
+    # folders) against its working folder, so it gets a private one.
+    work_dir.mkdir(parents=True, exist_ok=True)
+    os.chdir(work_dir)
     for folder in _LANDING_FOLDERS:
         Path(folder).mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("INFERENCE_HOME", os.environ.get("MODEL_CACHE_DIR", "cache"))

@@ -9,7 +9,6 @@ work from any other process too.
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -138,26 +137,28 @@ def _resolve_models_dir(models_dir: str | Path | None) -> Path | None:
 
 
 def _launch(command: list[str], instance: InstanceLayout, environment: dict[str, str]) -> int:
-    """Spawn the detached server process with its output going to the log; return its pid."""
+    """Spawn the detached server with stdin from /dev/null and output to the log; its pid.
+
+    ``posix_spawn`` rather than ``subprocess.Popen``: nobody waits for this process in the
+    calling program (it outlives it), and a Popen object would complain about exactly that
+    when collected. ``setsid`` puts it in its own session and process group.
+    """
+    log_flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    file_actions = [
+        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, str(instance.log_file), log_flags, 0o644),
+        (os.POSIX_SPAWN_DUP2, 1, 2),
+    ]
     try:
-        with instance.log_file.open("w", encoding="utf-8") as log:
-            process = subprocess.Popen(
-                command,
-                cwd=instance.work_dir,
-                env=environment,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                close_fds=True,
-            )
-    except OSError as error:
+        return os.posix_spawn(
+            command[0], command, environment, file_actions=file_actions, setsid=True
+        )
+    except (OSError, NotImplementedError) as error:
         raise ServerStartError(
             f"could not launch {command[0]}: {error}",
             log_path=instance.log_file,
             log_tail=tail_lines(instance.log_file),
         ) from error
-    return process.pid
 
 
 def _wait_until_ready(pid: int, url: str, timeout: float) -> str | None:
@@ -254,6 +255,7 @@ def _start_locked(
     # -I: ignore PYTHON* variables and keep the launcher's folder (rf_client/server, whose
     # module names could shadow the server's imports) off sys.path; -u: unbuffered log.
     command = [str(interpreter), "-I", "-u", str(LAUNCHER_PATH), "--port", str(port)]
+    command += ["--work-dir", str(instance.work_dir)]
     pid = _launch(command, instance, environment)
     url = _url(port)
     record = ServerRecord(

@@ -1,8 +1,9 @@
 """Fixtures for the server-management unit tests: a private root and fake interpreters.
 
 Nothing here runs the real inference server. A "fake python" is an executable script that
-stands in for the server venv's interpreter: start() runs it as
-``<fake> -I -u <launcher> --port N``, so its command line still names our launcher.
+stands in for the server venv's interpreter. start() runs it as
+``<fake> -I -u <launcher> --port N --work-dir DIR``, so its command line still names our
+launcher.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 port = int(sys.argv[sys.argv.index("--port") + 1])
+os.chdir(sys.argv[sys.argv.index("--work-dir") + 1])
 if os.environ.get("FAKE_IGNORE_SIGTERM"):
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 pid_file = os.environ.get("FAKE_PID_FILE")

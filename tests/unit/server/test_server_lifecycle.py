@@ -66,7 +66,10 @@ def test_start_status_stop(
     assert info["env"]["OFFLINE_MODE"] == "True"
     assert info["env"]["MODEL_CACHE_DIR"] == info["env"]["INFERENCE_HOME"] == str(models)
     assert info["env"]["FAKE_EXTRA"] == "x"
-    assert info["argv"][1:] == ["-I", "-u", str(LAUNCHER_PATH), "--port", str(port)]
+    assert info["argv"][1:] == [
+        *("-I", "-u", str(LAUNCHER_PATH)),
+        *("--port", str(port), "--work-dir", str(work_dir)),
+    ]
     assert "fake server listening" in handle.log_path.read_text()
 
     current = status(port, layout=layout)
