@@ -1,0 +1,44 @@
+# rf-client: every target sets up what it needs (the virtualenv first).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SERVER_URL ?= http://localhost:9001
+
+.PHONY: install test lint typecheck unit regen specs spec-pull check-generated e2e demo bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The README's test command: lint, strict typing, unit tests, and proof that generated/ is fresh.
+test: lint typecheck unit check-generated
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy rf_client generated tests codegen
+
+unit: $(STAMP)
+	$(BIN)/pytest -q
+
+specs: $(STAMP)
+	$(BIN)/python -m codegen specs
+
+regen: $(STAMP)
+	$(BIN)/python -m codegen regen
+
+spec-pull: $(STAMP)
+	$(BIN)/python -m codegen spec-pull --url $(SERVER_URL)
+
+check-generated: $(STAMP)
+	$(BIN)/python -m codegen check
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,555 @@
+"""Image inputs: recognise, validate, load, downsize and encode them for the wire.
+
+An image may be a file path (``str`` or ``os.PathLike``), an http(s) URL (downloaded by the
+client under :class:`~rf_client._http.URLImagePolicy`), raw bytes, a numpy array (BGR, as
+OpenCV gives), a PIL image in any mode, a base64 string or a ``data:`` URI. Files and bytes
+that are already JPEG or PNG go out unchanged when no resizing is needed. Everything else is
+encoded as JPEG (PNG when it has transparency).
+
+:func:`check_image` is the cheap up-front check (run on every input of a batch before anything
+is sent); :func:`prepare_image` is the plan that produces what goes on the wire. numpy, PIL and
+OpenCV load on first use, never at import.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import ipaddress
+import os
+import urllib.parse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import attrs
+import httpx
+
+from rf_client._http import ClientOptions, Reply, Request, URLImagePolicy
+from rf_client._plan import Plan, ResponseTooLarge, offload, resolve_host, transmit
+from rf_client._redaction import redact
+from rf_client.errors import (
+    EncodingError,
+    InvalidInputError,
+    InvalidURLImageInput,
+    URLAddressNotAllowedError,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+    from PIL import Image
+
+ImageInput: TypeAlias = (
+    "str | os.PathLike[str] | bytes | bytearray | memoryview | NDArray[Any] | Image.Image"
+)
+"""One image: a path, an http(s) URL, bytes, a BGR numpy array, a PIL image, base64, a data URI."""
+
+JPEG_QUALITY = 95
+SUPPORTED_FORMATS = "JPEG, PNG, BMP, TIFF, WEBP or GIF"
+
+
+@attrs.frozen
+class PreparedImage:
+    """An image ready for the wire.
+
+    Attributes:
+        data: The encoded image (JPEG or PNG; other formats as given).
+        scale: The factor client-side downsizing applied (new size / original size), or None
+            when the image went at its own size.
+    """
+
+    data: bytes
+    scale: float | None = None
+
+    def base64(self) -> str:
+        """The encoded image as base64 text."""
+        return base64.b64encode(self.data).decode("ascii")
+
+
+def describe_input(item: object) -> str:
+    """A short, secret-free description of an input for messages (never its content)."""
+    if isinstance(item, os.PathLike):
+        return f"path {os.fspath(item)!r}"
+    if isinstance(item, str):
+        if _is_url(item):
+            return f"URL {redact(_shorten(item, 120))!r}"
+        if item.startswith("data:"):
+            return f"data URI ({len(item)} characters)"
+        if len(item) <= 260 and not _looks_like_base64(item):
+            return f"path {item!r}"
+        return f"string of {len(item)} characters"
+    if isinstance(item, bytes | bytearray | memoryview):
+        return f"bytes ({len(item)} bytes)"
+    module = type(item).__module__
+    if module.startswith("numpy"):
+        shape, dtype = getattr(item, "shape", "?"), getattr(item, "dtype", "?")
+        return f"numpy array (shape {shape}, dtype {dtype})"
+    if module.startswith("PIL"):
+        return f"PIL image ({getattr(item, 'mode', '?')}, {getattr(item, 'size', '?')})"
+    return f"{type(item).__name__} value"
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _is_url(text: str) -> bool:
+    return text.startswith(("http://", "https://"))
+
+
+def _looks_like_base64(text: str) -> bool:
+    return len(text) >= 16 and all(c.isalnum() or c in "+/=\n\r-_" for c in text[:4096])
+
+
+def check_image(item: object) -> None:
+    """Raise InvalidInputError (or EncodingError) if ``item`` can obviously not be an image.
+
+    Cheap enough to run on every input of a batch before anything is sent: files are
+    checked on disk (existence, kind, size, header, trailer), arrays and PIL images by shape
+    and mode, base64 by decoding. URLs are checked for scheme only (downloading happens later).
+    """
+    if item is None:
+        raise InvalidInputError("image is None: pass a path, URL, bytes, numpy array or PIL image.")
+    if isinstance(item, str | os.PathLike) and not (isinstance(item, str) and _is_url(item)):
+        source = _classify_text(item) if isinstance(item, str) else ("path", os.fspath(item))
+        if source[0] == "path":
+            _encoded_image_info(_read_file(Path(source[1])), describe_input(item))
+        elif source[0] == "bytes":
+            _encoded_image_info(source[1], describe_input(item))
+        return
+    if isinstance(item, str):
+        return
+    if isinstance(item, bytes | bytearray | memoryview):
+        _encoded_image_info(_decode_base64_bytes_if_needed(bytes(item)), describe_input(item))
+        return
+    if _is_numpy_array(item):
+        _check_array(item)
+        return
+    if _is_pil_image(item):
+        _check_pil(item)
+        return
+    raise InvalidInputError(
+        f"{describe_input(item)} is not an image input: pass a path, an http(s) URL, bytes, a "
+        "numpy array, a PIL image, base64 text or a data: URI."
+    )
+
+
+def prepare_image(
+    item: object, max_size: tuple[int, int] | None, options: ClientOptions
+) -> Plan[PreparedImage]:
+    """The plan that turns one input into a :class:`PreparedImage`.
+
+    ``max_size`` is ``(height, width)``: a larger image is downsized to fit, keeping its aspect
+    ratio (never upscaled), and ``scale`` records the factor so results can be mapped back.
+    """
+    check_image(item)
+    if isinstance(item, str) and _is_url(item):
+        data = yield from download_image(item, options.url_images)
+        return (yield from offload(lambda: _prepare_encoded(data, describe_input(item), max_size)))
+    if isinstance(item, str | os.PathLike):
+        kind, value = _classify_text(item) if isinstance(item, str) else ("path", os.fspath(item))
+        encoded = _read_file(Path(value)) if kind == "path" else value
+        return (
+            yield from offload(lambda: _prepare_encoded(encoded, describe_input(item), max_size))
+        )
+    if isinstance(item, bytes | bytearray | memoryview):
+        raw = _decode_base64_bytes_if_needed(bytes(item))
+        return (yield from offload(lambda: _prepare_encoded(raw, describe_input(item), max_size)))
+    if _is_numpy_array(item):
+        return (yield from offload(lambda: _prepare_array(item, max_size)))
+    return (yield from offload(lambda: _prepare_pil(item, max_size)))
+
+
+def load_image_bytes(item: object, options: ClientOptions) -> Plan[bytes]:
+    """The encoded bytes of an image input (downloaded, read or encoded), never resized."""
+    prepared = yield from prepare_image(item, None, options)
+    return prepared.data
+
+
+# Text inputs: path, base64 or data URI.
+
+
+def _classify_text(text: str) -> tuple[str, Any]:
+    """("path", path) | ("bytes", decoded bytes); InvalidInputError when it is neither."""
+    if text.startswith("data:"):
+        return "bytes", _decode_data_uri(text)
+    if len(text) <= 4096:
+        path = Path(text).expanduser()
+        try:
+            exists = path.exists()
+        except (OSError, ValueError):
+            exists = False
+        if exists:
+            return "path", str(path)
+    if _looks_like_base64(text):
+        try:
+            return "bytes", _strict_b64decode(text)
+        except EncodingError:
+            if len(text) > 4096:
+                raise
+    if len(text) <= 4096 and (os.sep in text or "." in Path(text).name or len(text) < 16):
+        raise InvalidInputError(
+            f"image file not found: {text!r}. Check the path (relative paths are from "
+            f"{os.getcwd()!r}); URLs must start with http:// or https://."
+        )
+    raise InvalidInputError(
+        f"{describe_input(text)} is neither an existing file, an http(s) URL, valid base64 nor a "
+        "data: URI."
+    )
+
+
+def _strict_b64decode(text: str) -> bytes:
+    cleaned = "".join(text.split())
+    try:
+        if "-" in cleaned or "_" in cleaned:
+            return base64.urlsafe_b64decode(cleaned + "=" * (-len(cleaned) % 4))
+        return base64.b64decode(cleaned, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise EncodingError(
+            f"{describe_input(text)} is not valid base64 ({error}); pass the image's bytes, path "
+            "or "
+            "URL instead."
+        ) from None
+
+
+def _decode_data_uri(uri: str) -> bytes:
+    header, separator, payload = uri.partition(",")
+    if not separator or ";base64" not in header:
+        raise EncodingError(
+            f"{describe_input(uri)} is not a base64 data URI "
+            "(expected 'data:image/...;base64,...')."
+        )
+    return _strict_b64decode(payload)
+
+
+def _decode_base64_bytes_if_needed(data: bytes) -> bytes:
+    """Raw bytes as given, unless they are base64 text of an image (accepted, decoded)."""
+    if _sniff_format(data) is not None or not data:
+        return data
+    try:
+        decoded = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        return data
+    return decoded if _sniff_format(decoded) is not None else data
+
+
+def _read_file(path: Path) -> bytes:
+    if path.is_dir():
+        raise InvalidInputError(
+            f"{str(path)!r} is a directory, not an image; use infer_on_stream() for a folder of "
+            "images."
+        )
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidInputError(f"image file not found: {str(path)!r}.") from None
+    except OSError as error:
+        raise InvalidInputError(
+            f"cannot read image file {str(path)!r}: {error.strerror or type(error).__name__}."
+        ) from None
+    if not data:
+        raise InvalidInputError(f"image file {str(path)!r} is empty.")
+    return data
+
+
+# Encoded images (JPEG, PNG, ...): format, size, integrity.
+
+
+def _sniff_format(data: bytes) -> str | None:
+    if data.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if data.startswith(b"BM"):
+        return "BMP"
+    if data[:4] in (b"II*\x00", b"MM\x00*"):
+        return "TIFF"
+    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return "WEBP"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "GIF"
+    return None
+
+
+def _encoded_image_info(data: bytes, description: str) -> tuple[str, int, int]:
+    """(format, width, height) of an encoded image; EncodingError when it is not a whole image."""
+    if not data:
+        raise InvalidInputError(f"{description} is empty.")
+    image_format = _sniff_format(data)
+    if image_format is None:
+        raise EncodingError(
+            f"{description} is not an image in a supported format ({SUPPORTED_FORMATS})."
+        )
+    # Truncation shows at the end of the file: JPEG ends with EOI, PNG with IEND.
+    if image_format == "JPEG" and b"\xff\xd9" not in data[-1024:]:
+        raise EncodingError(f"{description} is a truncated JPEG (no end-of-image marker).")
+    if image_format == "PNG" and b"IEND" not in data[-64:]:
+        raise EncodingError(f"{description} is a truncated PNG (no IEND chunk).")
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
+        raise EncodingError(f"{description} is a corrupt {image_format} image ({error}).") from None
+    if width <= 0 or height <= 0:
+        raise EncodingError(f"{description} has no pixels ({width}x{height}).")
+    return image_format, width, height
+
+
+def fit_scale(width: int, height: int, max_size: tuple[int, int] | None) -> float | None:
+    """The factor that fits ``width`` x ``height`` in ``max_size`` (h, w); None when it fits."""
+    if max_size is None:
+        return None
+    max_height, max_width = max_size
+    scale = min(max_width / width, max_height / height)
+    return scale if scale < 1 else None
+
+
+def _prepare_encoded(
+    data: bytes, description: str, max_size: tuple[int, int] | None
+) -> PreparedImage:
+    image_format, width, height = _encoded_image_info(data, description)
+    scale = fit_scale(width, height, max_size)
+    if scale is None and image_format in ("JPEG", "PNG"):
+        return PreparedImage(data)
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            return _encode_pil(image, scale)
+    except (OSError, ValueError, SyntaxError) as error:
+        raise EncodingError(f"{description} cannot be decoded ({error}).") from None
+
+
+# numpy arrays (BGR, as OpenCV gives).
+
+
+def _is_numpy_array(item: object) -> bool:
+    return type(item).__module__ == "numpy" and type(item).__name__ == "ndarray"
+
+
+def _check_array(array: Any) -> None:
+    import numpy as np
+
+    description = describe_input(array)
+    if array.size == 0 or 0 in array.shape:
+        raise InvalidInputError(f"{description} is empty.")
+    if array.dtype != np.uint8:
+        raise InvalidInputError(
+            f"{description}: images must be uint8 (0-255); convert with "
+            "array.clip(0, 255).astype('uint8')."
+        )
+    if array.ndim == 2 or (array.ndim == 3 and array.shape[2] in (1, 3, 4)):
+        return
+    raise InvalidInputError(
+        f"{description}: expected height x width (grayscale) or height x width x 1, 3 (BGR) or "
+        "4 (BGRA) channels."
+    )
+
+
+def _prepare_array(array: Any, max_size: tuple[int, int] | None) -> PreparedImage:
+    height, width = array.shape[:2]
+    scale = fit_scale(width, height, max_size)
+    cv2 = _opencv()
+    if cv2 is not None:
+        if scale is not None:
+            array = cv2.resize(
+                array,
+                (max(1, round(width * scale)), max(1, round(height * scale))),
+                interpolation=cv2.INTER_AREA,
+            )
+        has_alpha = array.ndim == 3 and array.shape[2] == 4
+        extension, params = (
+            (".png", []) if has_alpha else (".jpg", [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+        )
+        ok, encoded = cv2.imencode(extension, array, params)
+        if not ok:
+            raise EncodingError(f"{describe_input(array)} could not be encoded.")
+        return PreparedImage(encoded.tobytes(), scale)
+    from PIL import Image
+
+    if array.ndim == 3 and array.shape[2] == 1:
+        array = array[:, :, 0]
+    if array.ndim == 3:
+        # BGR(A) to RGB(A) for PIL.
+        array = array[:, :, [2, 1, 0, 3][: array.shape[2]]]
+    return _encode_pil(Image.fromarray(array), scale)
+
+
+def _opencv() -> Any:
+    try:
+        import cv2
+    except ImportError:
+        return None
+    return cv2
+
+
+# PIL images.
+
+
+def _is_pil_image(item: object) -> bool:
+    return any(
+        cls.__module__.startswith("PIL.") and cls.__name__ == "Image" for cls in type(item).__mro__
+    )
+
+
+def _check_pil(image: Any) -> None:
+    width, height = image.size
+    if width <= 0 or height <= 0:
+        raise InvalidInputError(f"{describe_input(image)} has no pixels.")
+
+
+def _prepare_pil(image: Any, max_size: tuple[int, int] | None) -> PreparedImage:
+    try:
+        image.load()
+    except (OSError, ValueError) as error:
+        raise EncodingError(f"{describe_input(image)} cannot be read ({error}).") from None
+    width, height = image.size
+    return _encode_pil(image, fit_scale(width, height, max_size))
+
+
+def _encode_pil(image: Any, scale: float | None) -> PreparedImage:
+    """JPEG (PNG when the image has transparency) of ``image``, resized by ``scale``."""
+    from PIL import Image
+
+    image = _to_encodable_mode(image)
+    if scale is not None:
+        width, height = image.size
+        image = image.resize(
+            (max(1, round(width * scale)), max(1, round(height * scale))), Image.Resampling.LANCZOS
+        )
+    buffer = io.BytesIO()
+    if image.mode in ("RGBA", "LA"):
+        image.save(buffer, format="PNG")
+    else:
+        image.save(buffer, format="JPEG", quality=JPEG_QUALITY)
+    return PreparedImage(buffer.getvalue(), scale)
+
+
+def _to_encodable_mode(image: Any) -> Any:
+    """``image`` in a mode JPEG/PNG can hold: RGB, L, RGBA or LA."""
+    mode = image.mode
+    if mode in ("RGB", "L", "RGBA", "LA"):
+        return image
+    if mode in ("P", "PA"):
+        return image.convert("RGBA" if "transparency" in image.info or mode == "PA" else "RGB")
+    if mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
+        import numpy as np
+        from PIL import Image
+
+        values = np.asarray(image, dtype=np.float64)
+        low, high = float(values.min()), float(values.max())
+        span = high - low or 1.0
+        return Image.fromarray(((values - low) * (255.0 / span)).astype(np.uint8), mode="L")
+    if mode == "1":
+        return image.convert("L")
+    return image.convert("RGB")
+
+
+# URL inputs.
+
+
+def download_image(url: str, policy: URLImagePolicy) -> Plan[bytes]:
+    """Download an image URL under ``policy``: timeout, size cap, redirect limit, address check."""
+    current = url
+    shown = redact(_shorten(url, 120))
+    for _ in range(policy.max_redirects + 1):
+        parts = urllib.parse.urlsplit(current)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise InvalidURLImageInput(f"image URL {shown!r} is not an http(s) URL with a host.")
+        if not policy.allow_private_addresses:
+            yield from _check_public_host(
+                parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), shown
+            )
+        request = Request(
+            method="GET",
+            url=current,
+            endpoint=f"GET {parts.scheme}://{parts.hostname}{parts.path[:80]}",
+            retryable=True,
+            max_response_bytes=policy.max_bytes,
+            uses_client_timeout=False,
+            timeout=policy.timeout,
+        )
+        outcome = yield from transmit(request, ClientOptions())
+        if not isinstance(outcome, Reply):
+            raise _download_error(shown, outcome)
+        if outcome.status_code in (301, 302, 303, 307, 308) and "location" in outcome.headers:
+            current = urllib.parse.urljoin(current, outcome.headers["location"])
+            continue
+        if outcome.status_code >= 400:
+            raise InvalidURLImageInput(
+                f"image URL {shown!r} answered HTTP {outcome.status_code}; check the URL or pass "
+                "the image itself."
+            )
+        if not outcome.content:
+            raise InvalidURLImageInput(f"image URL {shown!r} returned an empty body.")
+        return outcome.content
+    raise InvalidURLImageInput(
+        f"image URL {shown!r} redirected more than {policy.max_redirects} times."
+    )
+
+
+def _check_public_host(host: str, port: int, shown: str) -> Plan[None]:
+    addresses = yield from resolve_host(host, port)
+    if isinstance(addresses, OSError):
+        raise InvalidURLImageInput(f"image URL {shown!r}: cannot resolve {host!r} ({addresses}).")
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global or ip.is_multicast:
+            raise URLAddressNotAllowedError(
+                f"image URL {shown!r} resolves to {address}, a private, loopback, link-local or "
+                "reserved address, which URLImagePolicy(allow_private_addresses=False) refuses."
+            )
+
+
+def _download_error(shown: str, error: httpx.HTTPError | OSError) -> InvalidURLImageInput:
+    if isinstance(error, ResponseTooLarge):
+        return InvalidURLImageInput(
+            f"image URL {shown!r} is larger than URLImagePolicy.max_bytes ({error}); download it "
+            "yourself or raise the limit."
+        )
+    return InvalidURLImageInput(
+        f"image URL {shown!r} could not be downloaded ({type(error).__name__}: "
+        f"{redact(str(error))[:200]})."
+    )
+
+
+# Decoding images the server sends back (visualisations, workflow image outputs).
+
+
+def decode_base64_image(value: str, what: str) -> bytes:
+    """The bytes of a base64 image the server sent; EncodingError naming ``what`` if invalid."""
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError, TypeError):
+        raise EncodingError(f"{what} is not valid base64.") from None
+
+
+def bytes_to_numpy(data: bytes, what: str) -> NDArray[np.uint8]:
+    """Decode image bytes to a BGR numpy array (OpenCV when installed, else PIL)."""
+    import numpy as np
+
+    cv2 = _opencv()
+    if cv2 is not None:
+        decoded = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
+        if decoded is None:
+            raise EncodingError(f"{what} is not a decodable image.")
+        return decoded  # type: ignore[no-any-return]
+    image = bytes_to_pil(data, what)
+    array = np.asarray(image.convert("RGB"))
+    return np.ascontiguousarray(array[:, :, ::-1])
+
+
+def bytes_to_pil(data: bytes, what: str) -> Image.Image:
+    """Decode image bytes to a loaded PIL image."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
+        raise EncodingError(f"{what} is not a decodable image ({error}).") from None
+    return image

@@ -1,0 +1,265 @@
+"""Models trained on the platform: ``infer`` over v1 (``/infer/<task>``) and v0 (``/{id}/{v}``).
+
+Both return every input's prediction or error, in input order (:class:`BatchOutcome`).
+Inputs are checked before anything is sent; images are prepared inside each request's plan,
+so encoding overlaps with requests already in flight; at most ``max_concurrent_requests``
+requests run at once, each carrying up to ``max_batch_size`` images (v1; v0 sends one).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from rf_client._batch import BatchOutcome, Outcome
+from rf_client._context import CallContext, split_v0_model_id
+from rf_client._http import Request
+from rf_client._images import PreparedImage, check_image, prepare_image
+from rf_client._ops.registry import billing_query, get_model_description
+from rf_client._plan import Plan, gather, send
+from rf_client._results import convert_image_bytes, finish_prediction
+from rf_client.config import (
+    ACTION_RECOGNITION_TASK,
+    CLASSIFICATION_TASK,
+    INSTANCE_SEGMENTATION_TASK,
+    KEYPOINTS_DETECTION_TASK,
+    OBJECT_DETECTION_TASK,
+    SEMANTIC_SEGMENTATION_TASK,
+    V1_BODY_PARAMETERS,
+)
+from rf_client.errors import (
+    APIStatusError,
+    InvalidInputError,
+    ModelTaskTypeNotSupportedError,
+    ResponseValidationError,
+)
+
+if TYPE_CHECKING:
+    from rf_api_v1.models import ModelDescriptionEntity
+
+Prediction = dict[str, Any]
+
+
+class ModelRoute(NamedTuple):
+    """The generated operation and request model serving one task type in v1."""
+
+    operation: str
+    request_model: str
+
+
+V1_MODEL_ROUTES: dict[str, ModelRoute] = {
+    OBJECT_DETECTION_TASK: ModelRoute(
+        "inference.infer_object_detection", "ObjectDetectionInferenceRequest"
+    ),
+    INSTANCE_SEGMENTATION_TASK: ModelRoute(
+        "inference.infer_instance_segmentation", "InstanceSegmentationInferenceRequest"
+    ),
+    SEMANTIC_SEGMENTATION_TASK: ModelRoute(
+        "inference.infer_semantic_segmentation", "SemanticSegmentationInferenceRequest"
+    ),
+    CLASSIFICATION_TASK: ModelRoute(
+        "inference.infer_classification", "ClassificationInferenceRequest"
+    ),
+    KEYPOINTS_DETECTION_TASK: ModelRoute(
+        "inference.infer_keypoints_detection", "KeypointsDetectionInferenceRequest"
+    ),
+}
+"""Image model routes of API v1 by task type (``sorted(V1_BODY_PARAMETERS)`` has the same keys)."""
+
+assert set(V1_MODEL_ROUTES) == set(V1_BODY_PARAMETERS)
+
+
+def generated_v1(operation: str) -> Any:
+    """A generated v1 operation module: ``generated_v1("inference.infer_object_detection")``."""
+    return importlib.import_module(f"rf_api_v1.api.{operation}")
+
+
+def check_images(inputs: Sequence[object]) -> None:
+    """Check every input of a call before anything is sent; an empty list is an error."""
+    if not inputs:
+        raise InvalidInputError("no images given: pass one image or a non-empty list of images.")
+    for index, item in enumerate(inputs):
+        try:
+            check_image(item)
+        except InvalidInputError as error:
+            if len(inputs) > 1:
+                error.message = f"input #{index + 1} of {len(inputs)}: {error.message}"
+                error.args = (error.message,)
+            raise
+
+
+def route_for_task(task_type: str, model_id: str) -> ModelRoute:
+    """The v1 route of an image model's task; a clear error for video or unknown tasks."""
+    route = V1_MODEL_ROUTES.get(task_type)
+    if route is not None:
+        return route
+    if task_type == ACTION_RECOGNITION_TASK:
+        raise ModelTaskTypeNotSupportedError(
+            f"model {model_id!r} is an action-recognition model: it takes a video clip, not an "
+            "image. Use infer_on_video() (or infer_on_video_async())."
+        )
+    raise ModelTaskTypeNotSupportedError(
+        f"model {model_id!r} has task type {task_type!r}, which has no image inference route in "
+        f"API v1 (supported: {', '.join(sorted(V1_MODEL_ROUTES))})."
+    )
+
+
+def downsizing_limit(
+    ctx: CallContext, description: ModelDescriptionEntity | None
+) -> tuple[int, int] | None:
+    """(height, width) images are downsized to, or None when client downsizing is disabled."""
+    configuration = ctx.configuration
+    if configuration.client_downsizing_disabled:
+        return None
+    if description is not None:
+        height, width = description.input_height, description.input_width
+        if isinstance(height, int) and isinstance(width, int) and height > 0 and width > 0:
+            return height, width
+    return configuration.default_max_input_size, configuration.default_max_input_size
+
+
+def chunks(items: Sequence[object], size: int) -> Iterator[Sequence[object]]:
+    """Consecutive slices of ``items`` with at most ``size`` elements."""
+    for start in range(0, len(items), max(size, 1)):
+        yield items[start : start + size]
+
+
+def flatten(
+    batches: Sequence[Outcome[list[Prediction]]], sizes: Sequence[int]
+) -> BatchOutcome[Prediction]:
+    """Per-request outcomes to per-image outcomes: a failed request fails each of its images."""
+    outcomes: list[Outcome[Prediction]] = []
+    for batch, size in zip(batches, sizes, strict=True):
+        if batch.error is not None:
+            outcomes.extend(Outcome(error=batch.error) for _ in range(size))
+        else:
+            outcomes.extend(Outcome(value=prediction) for prediction in batch.unwrap())
+    return BatchOutcome(outcomes)
+
+
+def infer_v1(
+    ctx: CallContext, inputs: Sequence[object], model_id: str | None
+) -> Plan[BatchOutcome[Prediction]]:
+    """Run a platform model on every input through API v1."""
+    ctx.require_v1("infer_from_api_v1")
+    model = ctx.model_id(model_id, "infer")
+    check_images(inputs)
+    description = yield from get_model_description(ctx, model)
+    route = route_for_task(description.task_type, model)
+    max_size = downsizing_limit(ctx, description)
+    batch_size = ctx.configuration.max_batch_size
+    plans = (
+        infer_v1_request(ctx, route, model, description.task_type, batch, max_size)
+        for batch in chunks(inputs, batch_size)
+    )
+    outcomes = yield from gather(plans, ctx.configuration.max_concurrent_requests)
+    if any(
+        isinstance(o.error, APIStatusError) and o.error.status_code in (404, 410, 503)
+        for o in outcomes
+    ):
+        # The server may have dropped the model; describe it afresh next time.
+        ctx.model_cache.forget(model)
+    return flatten(outcomes, [len(batch) for batch in chunks(inputs, batch_size)])
+
+
+def infer_v1_request(
+    ctx: CallContext,
+    route: ModelRoute,
+    model_id: str,
+    task_type: str,
+    batch: Sequence[object],
+    max_size: tuple[int, int] | None,
+) -> Plan[list[Prediction]]:
+    """One v1 request with ``batch`` images; one prediction per image, in order."""
+    from rf_api_v1 import models
+    from rf_api_v1.types import UNSET
+
+    prepared: list[PreparedImage] = []
+    for item in batch:
+        prepared.append((yield from prepare_image(item, max_size, ctx.options)))
+    images = [
+        models.InferenceRequestImage(type_="base64", value=image.base64()) for image in prepared
+    ]
+    body = getattr(models, route.request_model)(
+        model_id=model_id,
+        image=images[0] if len(images) == 1 else images,
+        api_key=ctx.legacy_api_key() or UNSET,
+        **ctx.configuration.to_api_call_parameters(ctx.mode, task_type),
+    )
+    kwargs = generated_v1(route.operation).build_request_kwargs(body=body, **billing_query(ctx))
+    reply = yield from send(ctx.authorised(Request.from_generated(kwargs)), ctx.options)
+    data = reply.json()
+    predictions = data if isinstance(data, list) else [data]
+    if len(predictions) != len(batch) or not all(isinstance(p, dict) for p in predictions):
+        raise ResponseValidationError(
+            f"{reply.endpoint} answered {len(predictions)} predictions for {len(batch)} images; "
+            "the server may not support batches (set max_batch_size=1)."
+        )
+    image_format = ctx.configuration.output_visualisation_format
+    return [
+        finish_prediction(prediction, image_format, image.scale, reply.endpoint)
+        for prediction, image in zip(predictions, prepared, strict=True)
+    ]
+
+
+V0_ENUM_PARAMETERS = {"format": "LegacyResponseFormat", "response_mask_format": "LegacyMaskFormat"}
+V0_PYTHON_NAMES = {"format": "format_"}
+
+
+def v0_query_arguments(ctx: CallContext) -> dict[str, Any]:
+    """The v0 route's query parameters as keyword arguments of the generated operation."""
+    from rf_api_v0 import models
+
+    arguments: dict[str, Any] = {}
+    for wire_name, value in ctx.configuration.to_legacy_call_parameters().items():
+        if wire_name in V0_ENUM_PARAMETERS:
+            value = getattr(models, V0_ENUM_PARAMETERS[wire_name])(value)
+        elif wire_name == "confidence" and isinstance(value, str):
+            value = models.InferConfidenceType1(value)
+        arguments[V0_PYTHON_NAMES.get(wire_name, wire_name)] = value
+    key = ctx.legacy_api_key()
+    if key:
+        arguments["api_key"] = key
+    return arguments
+
+
+def infer_v0(
+    ctx: CallContext, inputs: Sequence[object], model_id: str | None
+) -> Plan[BatchOutcome[Prediction]]:
+    """Run a platform model on every input through the hosted v0 API (one image per request)."""
+    model = ctx.model_id(model_id, "infer")
+    project, version = split_v0_model_id(model)
+    ctx.require_api_key("infer in v0 mode")
+    check_images(inputs)
+    max_size = downsizing_limit(ctx, None)
+    plans = (infer_v0_request(ctx, project, version, item, max_size) for item in inputs)
+    outcomes = yield from gather(plans, ctx.configuration.max_concurrent_requests)
+    return BatchOutcome(outcomes)
+
+
+def infer_v0_request(
+    ctx: CallContext, project: str, version: str, item: object, max_size: tuple[int, int] | None
+) -> Plan[Prediction]:
+    """One v0 request: the image as the raw base64 body; the prediction or the visualisation."""
+    from rf_api_v0.api.inference import infer as operation
+
+    image = yield from prepare_image(item, max_size, ctx.options)
+    kwargs = operation.build_request_kwargs(
+        project, version, body=image.base64(), **v0_query_arguments(ctx)
+    )
+    reply = yield from send(ctx.authorised(Request.from_generated(kwargs)), ctx.options)
+    image_format = ctx.configuration.output_visualisation_format
+    if reply.content_type.startswith("image/"):
+        prediction: Prediction = {
+            "visualization": convert_image_bytes(
+                reply.content, image_format, f"the image from {reply.endpoint}"
+            )
+        }
+        return prediction
+    data = reply.json()
+    if not isinstance(data, dict):
+        raise ResponseValidationError(
+            f"{reply.endpoint} answered {type(data).__name__}, not a prediction object."
+        )
+    return finish_prediction(data, image_format, image.scale, reply.endpoint)

@@ -1,0 +1,36 @@
+"""``InferenceHTTPClient``: the documented API of inference-sdk, typed, on generated bindings."""
+
+from __future__ import annotations
+
+from rf_client._client_models import ModelsMixin
+
+
+class InferenceHTTPClient(ModelsMixin):
+    """HTTP client for Roboflow-compatible inference servers.
+
+    Talks to the hosted API (v0: detect/outline/classify/infer/serverless.roboflow.com and
+    friends) or a self-hosted ``inference`` server (v1, e.g. ``http://localhost:9001``); the
+    mode follows from ``api_url`` and can be changed with ``select_api_v0/v1``::
+
+        from rf_client import InferenceHTTPClient
+
+        client = InferenceHTTPClient(api_url="http://localhost:9001", api_key="...")
+        result = client.infer("photo.jpg", model_id="project/3")
+
+    Every request has a timeout (``timeout=``, default 10 s to connect and 120 s to read;
+    ``None`` for none) and transient failures are retried (``max_retries=``, default 2).
+    The API key never appears in messages, logs or reprs.
+
+    Args:
+        api_url: The server's base URL.
+        api_key: Your Roboflow API key, if the server needs one.
+        timeout: Seconds, an ``httpx.Timeout``, or None for no timeout.
+        max_retries: Retries of a failed request (connection errors, timeouts, 408, 429, 5xx).
+        url_image_policy: How images given as URLs are downloaded (size cap, redirects,
+            private addresses).
+    """
+
+    @classmethod
+    def init(cls, api_url: str, api_key: str | None = None) -> InferenceHTTPClient:
+        """A new client (the same as calling the class)."""
+        return cls(api_url=api_url, api_key=api_key)

@@ -1,0 +1,430 @@
+"""rf-client's errors: one hierarchy, one class per kind of failure.
+
+Every failure a caller can meet raises a subclass of :class:`RFClientError`; no raw
+``httpx``, ``OSError``, ``KeyError`` or ``binascii`` exception escapes. Messages name the
+input or the endpoint and say what to do. They never contain the API key or the service
+secret (see ``rf_client._redaction``)::
+
+    RFClientError                      (alias HTTPClientError, the 1.8.3 base)
+    ├── APIStatusError                 (alias HTTPCallErrorError) the server answered 4xx/5xx
+    │   ├── ClientRequestError         4xx
+    │   │   ├── BadRequestError            400
+    │   │   ├── AuthenticationError        401
+    │   │   ├── PermissionDeniedError      403
+    │   │   ├── NotFoundError              404
+    │   │   ├── RequestTimeoutStatusError  408
+    │   │   ├── ConflictError              409
+    │   │   ├── GoneError                  410
+    │   │   │   └── FeatureRemovedError    410 for a removed feature (also FeatureDeprecatedError)
+    │   │   ├── PayloadTooLargeError       413
+    │   │   ├── UnprocessableEntityError   422
+    │   │   └── RateLimitError             429
+    │   └── ServerError                5xx
+    │       ├── InternalServerError        500
+    │       ├── BadGatewayError            502
+    │       ├── ServiceUnavailableError    503
+    │       └── GatewayTimeoutError        504
+    ├── APIConnectionError             (alias HTTPServerConnectionError) no answer at all
+    │   └── APITimeoutError                the answer did not come in time
+    ├── ResponseValidationError        the answer is not what the endpoint promises
+    ├── InvalidInputError              (alias InvalidInputFormatError) an input is unusable
+    │   ├── EncodingError                  it cannot be decoded or encoded
+    │   ├── InvalidURLImageInput           a URL image input breaks the URL policy
+    │   └── URLAddressNotAllowedError      a URL resolves to a refused address
+    ├── InvalidParameterError          a parameter or configuration value is invalid
+    ├── InvalidModelIdentifier         a model id is malformed
+    ├── ModelNotSelectedError          no model id given and none selected
+    ├── ModelNotInitializedError       the server does not have the model and may not load it
+    ├── ModelTaskTypeNotSupportedError the model's task has no such route
+    ├── WrongClientModeError           the operation needs the other API version
+    ├── APIKeyNotProvided              the operation needs an API key
+    ├── FeatureDeprecatedError         the feature was removed
+    └── RetryError                     kept importable for 1.8.3 code; never raised
+
+When one item of a batch fails, the error of the first failing item is raised (so code that
+catches its class keeps working) with :attr:`RFClientError.batch` set: every item's result or
+error, in input order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from rf_client._batch import BatchOutcome
+
+
+class RFClientError(Exception):
+    """Base class of every error rf-client raises.
+
+    Attributes:
+        batch: When this error ends a batch (``infer([...])`` and friends), every item's result
+            or error in input order; ``None`` for a single call.
+    """
+
+    batch: BatchOutcome[Any] | None
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.batch = None
+
+    def __str__(self) -> str:
+        if self.batch is None:
+            return self.message
+        return f"{self.message} [{self.batch.summary()}]"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+
+HTTPClientError = RFClientError
+"""The 1.8.3 name of the base class."""
+
+
+class APIStatusError(RFClientError):
+    """The server answered with an error status (4xx or 5xx).
+
+    Attributes:
+        status_code: The HTTP status.
+        api_message: The server's own message (``message``, ``detail`` or the body text).
+        description: What rf-client says about it: the endpoint and what to do.
+        error_type: The server's ``error_type`` (workflow and core errors), if any.
+        inner_error_type: The workflow error's ``inner_error_type``, if any.
+        inner_error_message: The workflow error's ``inner_error_message``, if any.
+        endpoint: ``"METHOD /path"`` of the failed call.
+        body: The decoded JSON body of the answer, when it was JSON.
+        retry_after: The answer's ``Retry-After`` header, if any.
+    """
+
+    status_codes: ClassVar[tuple[int, ...]] = ()
+    retry_after: str | None = None
+
+    def __init__(
+        self,
+        description: str,
+        status_code: int,
+        api_message: str | None = None,
+        *,
+        error_type: str | None = None,
+        inner_error_type: str | None = None,
+        inner_error_message: str | None = None,
+        endpoint: str | None = None,
+        body: object = None,
+    ) -> None:
+        # Explicit, not super(): FeatureRemovedError also inherits FeatureDeprecatedError.
+        RFClientError.__init__(self, description)
+        self.description = description
+        self.status_code = status_code
+        self.api_message = api_message
+        self.error_type = error_type
+        self.inner_error_type = inner_error_type
+        self.inner_error_message = inner_error_message
+        self.endpoint = endpoint
+        self.body = body
+
+    def __str__(self) -> str:
+        parts = [f"{self.description} (status {self.status_code}"]
+        if self.error_type:
+            parts.append(f", {self.error_type}")
+        parts.append(")")
+        if self.api_message:
+            parts.append(f": {self.api_message}")
+        text = "".join(parts)
+        return text if self.batch is None else f"{text} [{self.batch.summary()}]"
+
+
+HTTPCallErrorError = APIStatusError
+"""The 1.8.3 name of :class:`APIStatusError`."""
+
+
+class ClientRequestError(APIStatusError):
+    """The server refused the request (4xx): fix the request before trying again."""
+
+
+class BadRequestError(ClientRequestError):
+    """400: the server could not use the request (bad image, bad workflow, bad parameter)."""
+
+    status_codes = (400,)
+
+
+class AuthenticationError(ClientRequestError):
+    """401: the API key is missing or invalid."""
+
+    status_codes = (401,)
+
+
+class PermissionDeniedError(ClientRequestError):
+    """403: the API key has no access to this resource."""
+
+    status_codes = (403,)
+
+
+class NotFoundError(ClientRequestError):
+    """404: no such model, workflow, pipeline or route on this server."""
+
+    status_codes = (404,)
+
+
+class RequestTimeoutStatusError(ClientRequestError):
+    """408: the server gave up waiting for the request (retried before being raised)."""
+
+    status_codes = (408,)
+
+
+class ConflictError(ClientRequestError):
+    """409: the request conflicts with the server's state."""
+
+    status_codes = (409,)
+
+
+class GoneError(ClientRequestError):
+    """410: the server removed this route."""
+
+    status_codes = (410,)
+
+
+class PayloadTooLargeError(ClientRequestError):
+    """413: the request body is too large for the server; send smaller or fewer images."""
+
+    status_codes = (413,)
+
+
+class UnprocessableEntityError(ClientRequestError):
+    """422: the request body does not validate; ``validation_errors`` lists FastAPI's details."""
+
+    status_codes = (422,)
+
+    @property
+    def validation_errors(self) -> list[Mapping[str, Any]]:
+        """FastAPI's ``detail`` entries (``type``, ``loc``, ``msg``, ``input``), if present."""
+        if isinstance(self.body, Mapping):
+            detail = self.body.get("detail")
+            if isinstance(detail, list):
+                return [entry for entry in detail if isinstance(entry, Mapping)]
+        return []
+
+
+class RateLimitError(ClientRequestError):
+    """429: too many requests (retried with backoff before being raised)."""
+
+    status_codes = (429,)
+
+
+class ServerError(APIStatusError):
+    """The server failed (5xx); retrying later may succeed."""
+
+
+class InternalServerError(ServerError):
+    """500: the server failed while handling the request."""
+
+    status_codes = (500,)
+
+
+class BadGatewayError(ServerError):
+    """502: a proxy in front of the server got no valid answer from it."""
+
+    status_codes = (502,)
+
+
+class ServiceUnavailableError(ServerError):
+    """503: the server cannot serve now (for a model: it cannot load it or reach its registry)."""
+
+    status_codes = (503,)
+
+
+class GatewayTimeoutError(ServerError):
+    """504: a proxy in front of the server timed out waiting for it."""
+
+    status_codes = (504,)
+
+
+class APIConnectionError(RFClientError):
+    """No answer came from the server: it is down, unreachable, or dropped the connection."""
+
+
+HTTPServerConnectionError = APIConnectionError
+"""The 1.8.3 name of :class:`APIConnectionError`."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The server did not answer within the timeout; raise it with ``with_options(timeout=...)``."""
+
+
+class ResponseValidationError(RFClientError):
+    """The server's answer is not what the endpoint promises (malformed, truncated, wrong shape)."""
+
+
+class InvalidInputError(RFClientError):
+    """An input (image, video, text, list) cannot be used; nothing was sent."""
+
+
+InvalidInputFormatError = InvalidInputError
+"""The 1.8.3 name of :class:`InvalidInputError`."""
+
+
+class EncodingError(InvalidInputError):
+    """An input or an output cannot be decoded or encoded (bad base64, corrupt image)."""
+
+
+class InvalidURLImageInput(InvalidInputError):
+    """A URL given as an image breaks the URL policy (scheme, size, redirects)."""
+
+
+class URLAddressNotAllowedError(InvalidInputError):
+    """A URL given as an image resolves to an address the URL policy refuses."""
+
+
+class InvalidParameterError(RFClientError):
+    """A parameter or a configuration value is invalid; nothing was sent."""
+
+
+class InvalidModelIdentifier(RFClientError):
+    """A model id is malformed (expected ``project/version`` or a known alias)."""
+
+
+class ModelNotSelectedError(RFClientError):
+    """No ``model_id`` was given and no model is selected (``select_model``/``use_model``)."""
+
+
+class ModelNotInitializedError(RFClientError):
+    """The server does not have the model and was not allowed to load it."""
+
+
+class ModelTaskTypeNotSupportedError(RFClientError):
+    """The model's task type has no route for this operation."""
+
+
+class WrongClientModeError(RFClientError):
+    """The operation needs the other API version (``select_api_v1()`` / ``select_api_v0()``)."""
+
+
+class APIKeyNotProvided(RFClientError):
+    """The operation needs an API key and the client has none."""
+
+
+class FeatureDeprecatedError(RFClientError):
+    """The feature was removed (by the server or the SDK).
+
+    Attributes:
+        feature: What was removed.
+        reason: Why, when known.
+        removal_release: The release that removed it, when known.
+        replacement: The closest replacement, when there is one.
+    """
+
+    def __init__(
+        self,
+        feature: str,
+        *,
+        reason: str | None = None,
+        removal_release: str | None = None,
+        replacement: str | None = None,
+    ) -> None:
+        message = f"{feature} has been removed."
+        if reason:
+            message += f" {reason}"
+        if removal_release:
+            message += f" Removed in {removal_release}."
+        if replacement:
+            message += f" Closest replacement: {replacement}."
+        RFClientError.__init__(self, message)
+        self.feature = feature
+        self.reason = reason
+        self.removal_release = removal_release
+        self.replacement = replacement
+
+
+class FeatureRemovedError(GoneError, FeatureDeprecatedError):
+    """410 for a feature the server removed (gaze detection on inference 1.8.3 and newer)."""
+
+    status_codes = (410,)
+
+    def __init__(
+        self,
+        description: str,
+        status_code: int,
+        api_message: str | None = None,
+        *,
+        feature: str,
+        reason: str | None = None,
+        removal_release: str | None = None,
+        replacement: str | None = None,
+        error_type: str | None = None,
+        endpoint: str | None = None,
+        body: object = None,
+    ) -> None:
+        APIStatusError.__init__(
+            self,
+            description,
+            status_code,
+            api_message,
+            error_type=error_type,
+            endpoint=endpoint,
+            body=body,
+        )
+        self.feature = feature
+        self.reason = reason
+        self.removal_release = removal_release
+        self.replacement = replacement
+
+
+class RetryError(RFClientError):
+    """Kept importable for code written for inference-sdk 1.8.3; rf-client never raises it.
+
+    Exhausted retries raise the error of the last attempt instead.
+    """
+
+    def __init__(
+        self,
+        description: str,
+        status_code: int | None = None,
+        inner_error: Exception | None = None,
+    ) -> None:
+        super().__init__(description)
+        self.description = description
+        self.status_code = status_code
+        self.inner_error = inner_error
+
+
+STATUS_ERROR_CLASSES: Mapping[int, type[APIStatusError]] = {
+    code: cls
+    for cls in (
+        BadRequestError,
+        AuthenticationError,
+        PermissionDeniedError,
+        NotFoundError,
+        RequestTimeoutStatusError,
+        ConflictError,
+        GoneError,
+        PayloadTooLargeError,
+        UnprocessableEntityError,
+        RateLimitError,
+        InternalServerError,
+        BadGatewayError,
+        ServiceUnavailableError,
+        GatewayTimeoutError,
+    )
+    for code in cls.status_codes
+}
+
+
+def status_error_class(status_code: int) -> type[APIStatusError]:
+    """The most specific error class for an HTTP error status."""
+    specific = STATUS_ERROR_CLASSES.get(status_code)
+    if specific is not None:
+        return specific
+    if 400 <= status_code < 500:
+        return ClientRequestError
+    if status_code >= 500:
+        return ServerError
+    return APIStatusError
+
+
+def summarise_failed_indexes(indexes: Sequence[int], total: int) -> str:
+    """``"items 2, 5 of 10 failed"`` (1-based, at most 10 listed)."""
+    shown = ", ".join(str(index + 1) for index in indexes[:10])
+    more = f" and {len(indexes) - 10} more" if len(indexes) > 10 else ""
+    noun = "item" if len(indexes) == 1 else "items"
+    return f"{noun} {shown}{more} of {total} failed"
