@@ -26,6 +26,7 @@ from dataclasses import dataclass
 __all__ = [
     "CANDIDATES",
     "CLASSIFICATION_PROBABILITIES",
+    "KEYPOINT_NAMES",
     "NETWORK_SIZE",
     "OFFLINE_MODELS",
     "PROTOTYPES",
@@ -81,6 +82,7 @@ class Candidate:
 
 
 KEYPOINT_NAMES = ("nose", "left_eye", "right_eye")
+"""The key point slots of the keypoint model, in output order."""
 
 CANDIDATES: tuple[Candidate, ...] = (
     Candidate(
