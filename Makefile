@@ -40,5 +40,10 @@ spec-pull: $(STAMP)
 check-generated: $(STAMP)
 	$(BIN)/python -m codegen check
 
+# The end-to-end suite against the real inference 1.8.3 server (installed on first use, about
+# 7 GB and 4 minutes, cached outside the clone); one server per session, always stopped.
+e2e: $(STAMP)
+	$(BIN)/pytest tests/e2e -p no:cacheprovider
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

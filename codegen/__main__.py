@@ -1,10 +1,10 @@
 """``python -m codegen``: pull the server's description, rebuild specs, regenerate, check.
 
-    python -m codegen spec-pull [--url URL]   fetch /openapi.json, write spec/v1/server.json,
-                                              rebuild the derived specs
-    python -m codegen specs                   rebuild spec/v1/openapi.json, spec/v0/openapi.json
-    python -m codegen regen                   rebuild the specs, regenerate generated/
-    python -m codegen check                   fail if spec/ or generated/ is not what regen makes
+python -m codegen spec-pull [--url URL]   fetch /openapi.json, write spec/v1/server.json,
+                                          rebuild the derived specs
+python -m codegen specs                   rebuild spec/v1/openapi.json, spec/v0/openapi.json
+python -m codegen regen                   rebuild the specs, regenerate generated/
+python -m codegen check                   fail if spec/ or generated/ is not what regen makes
 """
 
 from __future__ import annotations
@@ -20,8 +20,11 @@ from codegen.specs import SpecBuildError, write_all
 
 def main(argv: list[str] | None = None) -> int:
     """Run one codegen command; returns the process exit code."""
-    parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m codegen",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     pull_parser = commands.add_parser("spec-pull", help="fetch the server's OpenAPI description")
     pull_parser.add_argument("--url", default=DEFAULT_SERVER_URL, help="server base URL")

@@ -12,8 +12,11 @@ from codegen.specs import REPO_ROOT, build_all
 
 
 def _tree(root: Path) -> set[Path]:
-    return {path.relative_to(root) for path in root.rglob("*") if path.is_file()
-            and "__pycache__" not in path.parts}
+    return {
+        path.relative_to(root)
+        for path in root.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
 
 
 def compare_trees(expected: Path, actual: Path) -> list[str]:
@@ -37,7 +40,9 @@ def check_fresh() -> list[str]:
         scratch_dir = Path(scratch)
         for committed_path, spec in fresh_specs.items():
             relative = committed_path.relative_to(REPO_ROOT)
-            if not committed_path.exists() or committed_path.read_text(encoding="utf-8") != dumps_spec(spec):
+            if not committed_path.exists() or committed_path.read_text(
+                encoding="utf-8"
+            ) != dumps_spec(spec):
                 stale.append(f"differs: {relative}")
             write_spec(scratch_dir / relative, spec)
         for target in TARGETS:

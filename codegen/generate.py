@@ -9,8 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
-from codegen.specs import REPO_ROOT, V0_OPENAPI, V1_OPENAPI
 from codegen.spec_io import read_spec
+from codegen.specs import REPO_ROOT, V0_OPENAPI, V1_OPENAPI
 
 CODEGEN_DIR = Path(__file__).resolve().parent
 TEMPLATES = CODEGEN_DIR / "templates"
@@ -87,7 +87,19 @@ def generate_package(target: Target, destination: Path, spec_file: Path | None =
             cwd=Path(scratch),
         )
         ruff = [sys.executable, "-m", "ruff"]
-        _run([*ruff, "check", "--no-cache", "--config", str(RUFF_CONFIG), "--fix-only", "--exit-zero", "."], output)
+        _run(
+            [
+                *ruff,
+                "check",
+                "--no-cache",
+                "--config",
+                str(RUFF_CONFIG),
+                "--fix-only",
+                "--exit-zero",
+                ".",
+            ],
+            output,
+        )
         _run([*ruff, "format", "--no-cache", "--config", str(RUFF_CONFIG), "."], output)
         file_header = header(target, spec_file)
         for module in sorted(output.rglob("*.py")):
@@ -100,6 +112,11 @@ def regenerate(into: Path = GENERATED_DIR) -> None:
     """Regenerate every package of ``TARGETS`` under ``into``, replacing what was there."""
     for target in TARGETS:
         destination = into / target.package
+        # Generate beside the old package and swap, so a failed run leaves the old one intact.
+        fresh = into / f".{target.package}.new"
+        if fresh.exists():
+            shutil.rmtree(fresh)
+        generate_package(target, fresh)
         if destination.exists():
             shutil.rmtree(destination)
-        generate_package(target, destination)
+        fresh.rename(destination)

@@ -32,7 +32,5 @@ def merge_supplement(spec: Spec, supplement: Spec) -> Spec:
     """
     merged = copy.deepcopy(spec)
     merged["paths"] = deep_merge(spec.get("paths", {}), supplement.get("paths", {}))
-    merged["components"] = deep_merge(
-        spec.get("components", {}), supplement.get("components", {})
-    )
+    merged["components"] = deep_merge(spec.get("components", {}), supplement.get("components", {}))
     return merged

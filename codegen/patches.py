@@ -9,6 +9,7 @@ generator's templates instead: see ``codegen/templates/README.md``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -120,8 +121,10 @@ def let_the_server_apply_request_defaults(spec: Spec) -> None:
         for prop in schema.get("properties", {}).values():
             if isinstance(prop, dict) and "default" in prop:
                 default = prop.pop("default")
-                note = f"Server default: {default!r}."
-                prop["description"] = f"{prop['description']} {note}" if prop.get("description") else note
+                note = f"Server default: {json.dumps(default)}."
+                prop["description"] = (
+                    f"{prop['description']} {note}" if prop.get("description") else note
+                )
 
 
 def merge_array_alternatives(spec: Spec) -> None:

@@ -51,7 +51,9 @@ V1_OPERATIONS: dict[str, Operation] = {
     "POST /perception_encoder/embed_text": Operation(
         "perception_encoder", "perception_encoder_embed_text"
     ),
-    "POST /perception_encoder/compare": Operation("perception_encoder", "perception_encoder_compare"),
+    "POST /perception_encoder/compare": Operation(
+        "perception_encoder", "perception_encoder_compare"
+    ),
     "POST /doctr/ocr": Operation("ocr", "doctr_ocr"),
     "POST /ocr/trocr": Operation("ocr", "trocr_ocr"),
     "POST /easy_ocr/ocr": Operation("ocr", "easy_ocr_ocr"),

@@ -65,7 +65,9 @@ def build_v0(source: Spec, v1: Spec) -> Spec:
         if name in copied:
             continue
         if name not in v1_schemas:
-            raise SpecBuildError(f"spec/v0/source.json refers to v1 schema {name!r}, which v1 lacks")
+            raise SpecBuildError(
+                f"spec/v0/source.json refers to v1 schema {name!r}, which v1 lacks"
+            )
         if name in schemas:
             raise SpecBuildError(f"spec/v0/source.json defines {name!r} and also takes it from v1")
         copied.add(name)

@@ -172,8 +172,20 @@ class ModelsMixin(BaseClient):
     ) -> Plan[BatchOutcome[Prediction]]:
         context = self._context()
         if context.mode is HTTPClientMode.V0:
-            return inference.infer_v0(context, items, model_id)
-        return inference.infer_v1(context, items, model_id)
+            return inference.infer_v0(context, items, model_id, inference.dict_shape(context))
+        return inference.infer_v1(context, items, model_id, inference.dict_shape(context))
+
+    def _infer_v0_plan(
+        self, items: list[object], model_id: str | None
+    ) -> Plan[BatchOutcome[Prediction]]:
+        context = self._context()
+        return inference.infer_v0(context, items, model_id, inference.dict_shape(context))
+
+    def _infer_v1_plan(
+        self, items: list[object], model_id: str | None
+    ) -> Plan[BatchOutcome[Prediction]]:
+        context = self._context()
+        return inference.infer_v1(context, items, model_id, inference.dict_shape(context))
 
     @overload
     def infer_from_api_v0(
@@ -188,7 +200,7 @@ class ModelsMixin(BaseClient):
     ) -> Prediction | list[Prediction]:
         """:meth:`infer` through the v0 route (``POST /{project}/{version}``), whatever the mode."""
         items, single = as_batch(inference_input)
-        return deliver(self._run(inference.infer_v0(self._context(), items, model_id)), single)
+        return deliver(self._run(self._infer_v0_plan(items, model_id)), single)
 
     @overload
     async def infer_from_api_v0_async(
@@ -203,9 +215,7 @@ class ModelsMixin(BaseClient):
     ) -> Prediction | list[Prediction]:
         """Async twin of :meth:`infer_from_api_v0`."""
         items, single = as_batch(inference_input)
-        return deliver(
-            await self._arun(inference.infer_v0(self._context(), items, model_id)), single
-        )
+        return deliver(await self._arun(self._infer_v0_plan(items, model_id)), single)
 
     @overload
     def infer_from_api_v1(
@@ -220,7 +230,7 @@ class ModelsMixin(BaseClient):
     ) -> Prediction | list[Prediction]:
         """:meth:`infer` through the v1 routes (``POST /infer/<task>``); needs v1 mode."""
         items, single = as_batch(inference_input)
-        return deliver(self._run(inference.infer_v1(self._context(), items, model_id)), single)
+        return deliver(self._run(self._infer_v1_plan(items, model_id)), single)
 
     @overload
     async def infer_from_api_v1_async(
@@ -235,6 +245,4 @@ class ModelsMixin(BaseClient):
     ) -> Prediction | list[Prediction]:
         """Async twin of :meth:`infer_from_api_v1`."""
         items, single = as_batch(inference_input)
-        return deliver(
-            await self._arun(inference.infer_v1(self._context(), items, model_id)), single
-        )
+        return deliver(await self._arun(self._infer_v1_plan(items, model_id)), single)

@@ -8,9 +8,10 @@ requests run at once, each carrying up to ``max_batch_size`` images (v1; v0 send
 
 from __future__ import annotations
 
+import base64
 import importlib
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from rf_client._batch import BatchOutcome, Outcome
 from rf_client._context import CallContext, split_v0_model_id
@@ -18,7 +19,7 @@ from rf_client._http import Request
 from rf_client._images import PreparedImage, check_image, prepare_image
 from rf_client._ops.registry import billing_query, get_model_description
 from rf_client._plan import Plan, gather, send
-from rf_client._results import convert_image_bytes, finish_prediction
+from rf_client._results import finish_prediction
 from rf_client.config import (
     ACTION_RECOGNITION_TASK,
     CLASSIFICATION_TASK,
@@ -39,6 +40,24 @@ if TYPE_CHECKING:
     from rf_api_v1.models import ModelDescriptionEntity
 
 Prediction = dict[str, Any]
+T = TypeVar("T")
+
+Shape = Callable[[Prediction, "float | None", str], T]
+"""Turns a raw prediction (with the downsizing scale and the endpoint) into what a surface returns.
+
+The documented API passes :func:`dict_shape` (visualisation decoded, coordinates rescaled); the
+typed API rescales and parses into the generated model.
+"""
+
+
+def dict_shape(ctx: CallContext) -> Shape[Prediction]:
+    """The documented API's prediction: a dict, visualisation decoded, coordinates rescaled."""
+    image_format = ctx.configuration.output_visualisation_format
+
+    def shape(prediction: Prediction, scale: float | None, endpoint: str) -> Prediction:
+        return finish_prediction(prediction, image_format, scale, endpoint)
+
+    return shape
 
 
 class ModelRoute(NamedTuple):
@@ -125,11 +144,9 @@ def chunks(items: Sequence[object], size: int) -> Iterator[Sequence[object]]:
         yield items[start : start + size]
 
 
-def flatten(
-    batches: Sequence[Outcome[list[Prediction]]], sizes: Sequence[int]
-) -> BatchOutcome[Prediction]:
+def flatten(batches: Sequence[Outcome[list[T]]], sizes: Sequence[int]) -> BatchOutcome[T]:
     """Per-request outcomes to per-image outcomes: a failed request fails each of its images."""
-    outcomes: list[Outcome[Prediction]] = []
+    outcomes: list[Outcome[T]] = []
     for batch, size in zip(batches, sizes, strict=True):
         if batch.error is not None:
             outcomes.extend(Outcome(error=batch.error) for _ in range(size))
@@ -139,18 +156,30 @@ def flatten(
 
 
 def infer_v1(
-    ctx: CallContext, inputs: Sequence[object], model_id: str | None
-) -> Plan[BatchOutcome[Prediction]]:
-    """Run a platform model on every input through API v1."""
+    ctx: CallContext,
+    inputs: Sequence[object],
+    model_id: str | None,
+    shape: Shape[T],
+    expected_tasks: Sequence[str] | None = None,
+) -> Plan[BatchOutcome[T]]:
+    """Run a platform model on every input through API v1; ``shape`` makes each result.
+
+    ``expected_tasks`` (typed API) refuses a model of another task type before sending images.
+    """
     ctx.require_v1("infer_from_api_v1")
     model = ctx.model_id(model_id, "infer")
     check_images(inputs)
     description = yield from get_model_description(ctx, model)
+    if expected_tasks is not None and description.task_type not in expected_tasks:
+        raise ModelTaskTypeNotSupportedError(
+            f"model {model!r} is a {description.task_type!r} model, not "
+            f"{' or '.join(repr(task) for task in expected_tasks)}; call the method for its task."
+        )
     route = route_for_task(description.task_type, model)
     max_size = downsizing_limit(ctx, description)
     batch_size = ctx.configuration.max_batch_size
     plans = (
-        infer_v1_request(ctx, route, model, description.task_type, batch, max_size)
+        infer_v1_request(ctx, route, model, description.task_type, batch, max_size, shape)
         for batch in chunks(inputs, batch_size)
     )
     outcomes = yield from gather(plans, ctx.configuration.max_concurrent_requests)
@@ -170,8 +199,9 @@ def infer_v1_request(
     task_type: str,
     batch: Sequence[object],
     max_size: tuple[int, int] | None,
-) -> Plan[list[Prediction]]:
-    """One v1 request with ``batch`` images; one prediction per image, in order."""
+    shape: Shape[T],
+) -> Plan[list[T]]:
+    """One v1 request with ``batch`` images; one result per image, in order."""
     from rf_api_v1 import models
     from rf_api_v1.types import UNSET
 
@@ -196,9 +226,8 @@ def infer_v1_request(
             f"{reply.endpoint} answered {len(predictions)} predictions for {len(batch)} images; "
             "the server may not support batches (set max_batch_size=1)."
         )
-    image_format = ctx.configuration.output_visualisation_format
     return [
-        finish_prediction(prediction, image_format, image.scale, reply.endpoint)
+        shape(prediction, image.scale, reply.endpoint)
         for prediction, image in zip(predictions, prepared, strict=True)
     ]
 
@@ -225,23 +254,32 @@ def v0_query_arguments(ctx: CallContext) -> dict[str, Any]:
 
 
 def infer_v0(
-    ctx: CallContext, inputs: Sequence[object], model_id: str | None
-) -> Plan[BatchOutcome[Prediction]]:
+    ctx: CallContext, inputs: Sequence[object], model_id: str | None, shape: Shape[T]
+) -> Plan[BatchOutcome[T]]:
     """Run a platform model on every input through the hosted v0 API (one image per request)."""
     model = ctx.model_id(model_id, "infer")
     project, version = split_v0_model_id(model)
     ctx.require_api_key("infer in v0 mode")
     check_images(inputs)
     max_size = downsizing_limit(ctx, None)
-    plans = (infer_v0_request(ctx, project, version, item, max_size) for item in inputs)
+    plans = (infer_v0_request(ctx, project, version, item, max_size, shape) for item in inputs)
     outcomes = yield from gather(plans, ctx.configuration.max_concurrent_requests)
     return BatchOutcome(outcomes)
 
 
 def infer_v0_request(
-    ctx: CallContext, project: str, version: str, item: object, max_size: tuple[int, int] | None
-) -> Plan[Prediction]:
-    """One v0 request: the image as the raw base64 body; the prediction or the visualisation."""
+    ctx: CallContext,
+    project: str,
+    version: str,
+    item: object,
+    max_size: tuple[int, int] | None,
+    shape: Shape[T],
+) -> Plan[T]:
+    """One v0 request: the image as the raw base64 body; the prediction or the visualisation.
+
+    With ``format=image`` the server answers the annotated JPEG itself; it becomes
+    ``{"visualization": <image>}`` (base64 text for ``shape`` to convert like any other).
+    """
     from rf_api_v0.api.inference import infer as operation
 
     image = yield from prepare_image(item, max_size, ctx.options)
@@ -249,17 +287,13 @@ def infer_v0_request(
         project, version, body=image.base64(), **v0_query_arguments(ctx)
     )
     reply = yield from send(ctx.authorised(Request.from_generated(kwargs)), ctx.options)
-    image_format = ctx.configuration.output_visualisation_format
     if reply.content_type.startswith("image/"):
-        prediction: Prediction = {
-            "visualization": convert_image_bytes(
-                reply.content, image_format, f"the image from {reply.endpoint}"
-            )
-        }
-        return prediction
+        return shape(
+            {"visualization": base64.b64encode(reply.content).decode("ascii")}, None, reply.endpoint
+        )
     data = reply.json()
     if not isinstance(data, dict):
         raise ResponseValidationError(
             f"{reply.endpoint} answered {type(data).__name__}, not a prediction object."
         )
-    return finish_prediction(data, image_format, image.scale, reply.endpoint)
+    return shape(data, image.scale, reply.endpoint)

@@ -42,13 +42,13 @@ def main() -> None:
     os.environ.setdefault("INFERENCE_HOME", os.environ.get("MODEL_CACHE_DIR", "cache"))
 
     # Third-party modules of the server venv only; the dev venv's type checker cannot see them.
-    import uvicorn  # type: ignore[import-not-found,unused-ignore]
-    from inference.core.env import MAX_ACTIVE_MODELS  # type: ignore[import-not-found,unused-ignore]
-    from inference.core.interfaces.http.http_api import HttpInterface  # type: ignore[import-not-found,unused-ignore]
-    from inference.core.managers.base import ModelManager  # type: ignore[import-not-found,unused-ignore]
-    from inference.core.managers.decorators.fixed_size_cache import WithFixedSizeCache  # type: ignore[import-not-found,unused-ignore]
-    from inference.core.registries.roboflow import RoboflowModelRegistry  # type: ignore[import-not-found,unused-ignore]
-    from inference.models.utils import ROBOFLOW_MODEL_TYPES  # type: ignore[import-not-found,unused-ignore]
+    import uvicorn
+    from inference.core.env import MAX_ACTIVE_MODELS
+    from inference.core.interfaces.http.http_api import HttpInterface
+    from inference.core.managers.base import ModelManager
+    from inference.core.managers.decorators.fixed_size_cache import WithFixedSizeCache
+    from inference.core.registries.roboflow import RoboflowModelRegistry
+    from inference.models.utils import ROBOFLOW_MODEL_TYPES
 
     registry = RoboflowModelRegistry(ROBOFLOW_MODEL_TYPES)
     manager = WithFixedSizeCache(ModelManager(model_registry=registry), max_size=MAX_ACTIVE_MODELS)

@@ -1,7 +1,8 @@
 """Errors raised while installing, starting, stopping or feeding a local inference server.
 
-Every failure of local server management is a :class:`ServerManagementError`, so callers
-can catch one type. No raw ``OSError`` or ``subprocess`` error escapes this subpackage.
+Every failure of local server management is a :class:`ServerManagementError` (itself an
+:class:`~rf_client.errors.RFClientError`), so callers can catch one type. No raw
+``OSError`` or ``subprocess`` error escapes this subpackage.
 
     ServerManagementError
     ├── PythonNotFoundError          no Python 3.11 to build the server's virtualenv
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rf_client.errors import RFClientError
+
 __all__ = [
     "OfflineModelsBuildError",
     "PortInUseError",
@@ -33,8 +36,8 @@ __all__ = [
 ]
 
 
-class ServerManagementError(Exception):
-    """Base class of every local-server management failure."""
+class ServerManagementError(RFClientError):
+    """Base class of every local-server management failure (an rf-client error like any other)."""
 
 
 class _LoggedFailure(ServerManagementError):

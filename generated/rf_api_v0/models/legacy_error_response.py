@@ -29,8 +29,6 @@ class LegacyErrorResponse:
     help_url: str | Unset = UNSET
     message: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.legacy_error_response_error_type_1 import LegacyErrorResponseErrorType1  # noqa: PLC0415

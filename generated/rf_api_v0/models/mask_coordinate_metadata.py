@@ -37,8 +37,6 @@ class MaskCoordinateMetadata:
     coordinate_system: Literal["mask_grid"] | Unset = "mask_grid"
     """ All prediction geometry uses this grid, matching response image dimensions. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         height = self.height

@@ -53,8 +53,6 @@ class ObjectDetectionPrediction:
     tracker_id: int | None | Unset = UNSET
     """ The tracker id of the prediction if tracking is enabled """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         class_ = self.class_

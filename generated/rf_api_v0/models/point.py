@@ -26,8 +26,6 @@ class Point:
     y: float
     """ The y-axis pixel coordinate of the point """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         x = self.x

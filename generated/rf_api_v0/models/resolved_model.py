@@ -35,8 +35,6 @@ class ResolvedModel:
     """ Package quantization, such as fp32 or fp16, or unknown when unavailable. This does not specify the input
     tensor dtype or the precision of every runtime operation. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         model_id = self.model_id

@@ -20,8 +20,6 @@ class RleMask:
     size: list[int]
     """ [height, width] of the mask. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         counts: list[int] | str

@@ -16,8 +16,6 @@ class SemanticSegmentationPredictionClassMap:
     """Map of pixel intensity value to class label"""
 
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
 

@@ -54,20 +54,18 @@ class ActionRecognitionInferenceRequest:
     """ Candidate threshold before merging. "best" uses model-eval thresholds, "default" or absent uses the model
     built-in, or pass a float. """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: False. """
+    """ If true, disables model monitoring for this request Server default: false. """
     id: str | Unset = UNSET
     include_candidates: bool | Unset = UNSET
-    """ Return unmerged scored candidates for threshold evaluation Server default: False. """
+    """ Return unmerged scored candidates for threshold evaluation Server default: false. """
     source: None | str | Unset = UNSET
     source_info: None | str | Unset = UNSET
     start: float | None | Unset = UNSET
     stream_pipeline_context_id: None | str | Unset = UNSET
     """ Internal stream-pipeline frame pairing id. Not part of the public API. """
     usage_billable: bool | Unset = UNSET
-    """ Server default: True. """
+    """ Server default: true. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         model_id = self.model_id

@@ -60,8 +60,6 @@ class ActionRecognitionInferenceResponse:
     time: float | None | Unset = UNSET
     """ The time in seconds it took to produce the predictions including image preprocessing """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.action_recognition_inference_response_per_class_confidence_thresholds_type_0 import (

@@ -33,8 +33,6 @@ class ActionRecognitionPrediction:
     """ First frame of the range """
     confidence: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         class_ = self.class_

@@ -32,8 +32,6 @@ class AddModelRequest:
     model_type: None | str | Unset = UNSET
     """ The type of the model, usually referring to what task the model performs """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         model_id = self.model_id

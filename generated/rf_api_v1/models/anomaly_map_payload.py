@@ -29,8 +29,6 @@ class AnomalyMapPayload:
     shape: list[int]
     """ [height, width] of the map """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         data = self.data

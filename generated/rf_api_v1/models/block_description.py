@@ -50,8 +50,6 @@ class BlockDescription:
     restrictions: list[BlockDescriptionRestrictionsItem] | Unset = UNSET
     """ Caveats for block execution and usefulness. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         block_schema = self.block_schema.to_dict()

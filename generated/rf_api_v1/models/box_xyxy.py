@@ -18,8 +18,6 @@ class BoxXYXY:
     y0: float
     y1: float
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         x0 = self.x0

@@ -45,20 +45,20 @@ class ClassificationInferenceRequest:
     Server default: 0.4. """
     disable_active_learning: bool | None | Unset = UNSET
     """ If true, the predictions will be prevented from registration by Active Learning (if the functionality is
-    enabled) Server default: False. """
+    enabled) Server default: false. """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: False. """
+    """ If true, disables model monitoring for this request Server default: false. """
     disable_preproc_auto_orient: bool | None | Unset = UNSET
-    """ If true, the auto orient preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the auto orient preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_contrast: bool | None | Unset = UNSET
-    """ If true, the auto contrast preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the auto contrast preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_grayscale: bool | None | Unset = UNSET
-    """ If true, the grayscale preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the grayscale preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_static_crop: bool | None | Unset = UNSET
-    """ If true, the static crop preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the static crop preprocessing step is disabled for this call. Server default: false. """
     id: str | Unset = UNSET
     include_anomaly_map: bool | Unset = UNSET
-    """ Include a raw anomaly heatmap for FoundAD and PatchCore models Server default: False. """
+    """ Include a raw anomaly heatmap for FoundAD and PatchCore models Server default: false. """
     model_type: None | str | Unset = UNSET
     """ The type of the model, usually referring to what task the model performs """
     source: None | str | Unset = UNSET
@@ -67,15 +67,13 @@ class ClassificationInferenceRequest:
     stream_pipeline_context_id: None | str | Unset = UNSET
     """ Internal stream-pipeline frame pairing id. Not part of the public API. """
     usage_billable: bool | Unset = UNSET
-    """ Server default: True. """
+    """ Server default: true. """
     visualization_stroke_width: int | None | Unset = UNSET
     """ The stroke width used when visualizing predictions Server default: 1. """
     visualize_predictions: bool | None | Unset = UNSET
     """ If true, the predictions will be drawn on the original image and returned as a base64 string Server default:
-    False. """
+    false. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         image: dict[str, Any] | list[dict[str, Any]]

@@ -29,8 +29,6 @@ class ClassificationPrediction:
     confidence: float
     """ The class label confidence as a fraction between 0 and 1 """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         class_ = self.class_

@@ -38,8 +38,6 @@ class ClipEmbeddingResponse:
     time: float | None | Unset = UNSET
     """ The time in seconds it took to produce the embeddings including preprocessing """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.resolved_model import ResolvedModel  # noqa: PLC0415

@@ -31,9 +31,9 @@ class ClipImageEmbeddingRequest:
     """ Roboflow API Key that will be passed to the model during initialization for artifact retrieval """
     clip_version_id: None | str | Unset = UNSET
     """ The version ID of CLIP to be used for this request. Must be one of RN101, RN50, RN50x16, RN50x4, RN50x64,
-    ViT-B-16, ViT-B-32, ViT-L-14-336px, and ViT-L-14. Server default: 'ViT-B-16'. """
+    ViT-B-16, ViT-B-32, ViT-L-14-336px, and ViT-L-14. Server default: "ViT-B-16". """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: False. """
+    """ If true, disables model monitoring for this request Server default: false. """
     id: str | Unset = UNSET
     model_id: None | str | Unset = UNSET
     source: None | str | Unset = UNSET
@@ -42,10 +42,8 @@ class ClipImageEmbeddingRequest:
     stream_pipeline_context_id: None | str | Unset = UNSET
     """ Internal stream-pipeline frame pairing id. Not part of the public API. """
     usage_billable: bool | Unset = UNSET
-    """ Server default: True. """
+    """ Server default: true. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         image: dict[str, Any] | list[dict[str, Any]]

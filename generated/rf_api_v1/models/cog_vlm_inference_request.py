@@ -36,10 +36,8 @@ class CogVLMInferenceRequest:
         type (str): The type of image data provided, one of 'url', 'base64', or 'numpy'.
         value (Optional[Any]): Image data corresponding to the image type. """
     model_id: str | Unset = UNSET
-    """ Always "cogvlm". Server default: 'cogvlm'. """
+    """ Always "cogvlm". Server default: "cogvlm". """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         prompt = self.prompt

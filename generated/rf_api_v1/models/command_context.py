@@ -20,8 +20,6 @@ class CommandContext:
     request_id: None | str | Unset = UNSET
     """ Server-side request ID """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         pipeline_id: None | str | Unset

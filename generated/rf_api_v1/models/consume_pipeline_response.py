@@ -27,8 +27,6 @@ class ConsumePipelineResponse:
     status: str
     """ Operation status """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.consume_pipeline_response_outputs_item_type_0 import (

@@ -18,8 +18,6 @@ class ConsumeResultsPayload:
     excluded_fields: list[str] | Unset = UNSET
     """ List of workflow output fields to be filtered out from response """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         excluded_fields: list[str] | Unset = UNSET

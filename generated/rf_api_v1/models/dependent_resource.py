@@ -28,8 +28,6 @@ class DependentResource:
     resource_type: DependentResourceType
     type_: Literal["dependent_resource_v1"] | Unset = "dependent_resource_v1"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.roboflow_platform_model_metadata import RoboflowPlatformModelMetadata  # noqa: PLC0415

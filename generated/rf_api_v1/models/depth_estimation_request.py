@@ -40,11 +40,11 @@ class DepthEstimationRequest:
     1/65535, typically >10x smaller payload - `inference_sdk` decodes it back to a numpy array when requested via
     `depth_map_format='png16'`); `png8` returns a base64 8-bit grayscale PNG (256 depth levels, roughly another
     order of magnitude smaller - fine for visualization/thresholding, lossy for geometric use). Server default:
-    'json'. """
+    "json". """
     depth_version_id: None | str | Unset = UNSET
-    """ The version ID of the depth estimation model Server default: 'small'. """
+    """ The version ID of the depth estimation model Server default: "small". """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: False. """
+    """ If true, disables model monitoring for this request Server default: false. """
     id: str | Unset = UNSET
     model_id: None | str | Unset = UNSET
     model_type: None | str | Unset = UNSET
@@ -55,10 +55,8 @@ class DepthEstimationRequest:
     stream_pipeline_context_id: None | str | Unset = UNSET
     """ Internal stream-pipeline frame pairing id. Not part of the public API. """
     usage_billable: bool | Unset = UNSET
-    """ Server default: True. """
+    """ Server default: true. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         image: dict[str, Any] | list[dict[str, Any]]

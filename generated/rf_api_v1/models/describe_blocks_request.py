@@ -27,8 +27,6 @@ class DescribeBlocksRequest:
     """ Requested Execution Engine compatibility. If given, result will only contain blocks suitable for requested
     EE version, otherwise - descriptions for all available blocks will be delivered. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         api_key: None | str | Unset

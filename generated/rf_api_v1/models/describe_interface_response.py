@@ -34,8 +34,6 @@ class DescribeInterfaceResponse:
     typing_hints: DescribeInterfaceResponseTypingHints
     """ Dictionary mapping name of the kind with Python typing hint for underlying serialised object """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         inputs = self.inputs.to_dict()

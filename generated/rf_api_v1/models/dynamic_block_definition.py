@@ -22,8 +22,6 @@ class DynamicBlockDefinition:
     manifest: ManifestDescription
     type_: Literal["DynamicBlockDefinition"]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         code = self.code.to_dict()

@@ -46,8 +46,6 @@ class DynamicInputDefinition:
     """ List of types representing union of types for static values (non selectors) that shall be accepted for input
     field. Empty list represents no value types allowed. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_

@@ -19,8 +19,6 @@ class DynamicOutputDefinition:
     kind: list[str] | Unset = UNSET
     """ List representing union of kinds for defined output """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_

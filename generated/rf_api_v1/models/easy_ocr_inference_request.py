@@ -30,26 +30,24 @@ class EasyOCRInferenceRequest:
     api_key: None | str | Unset = UNSET
     """ Roboflow API Key that will be passed to the model during initialization for artifact retrieval """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: False. """
+    """ If true, disables model monitoring for this request Server default: false. """
     easy_ocr_version_id: None | str | Unset = UNSET
-    """ Server default: 'english_g2'. """
+    """ Server default: "english_g2". """
     id: str | Unset = UNSET
     language_codes: list[str] | None | Unset = UNSET
-    """ Server default: ['en']. """
+    """ Server default: ["en"]. """
     model_id: None | str | Unset = UNSET
     quantize: bool | None | Unset = UNSET
     """ Quantized models are smaller and faster, but may be less accurate and won't work correctly on all hardware.
-    Server default: False. """
+    Server default: false. """
     source: None | str | Unset = UNSET
     source_info: None | str | Unset = UNSET
     start: float | None | Unset = UNSET
     stream_pipeline_context_id: None | str | Unset = UNSET
     """ Internal stream-pipeline frame pairing id. Not part of the public API. """
     usage_billable: bool | Unset = UNSET
-    """ Server default: True. """
+    """ Server default: true. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         image: dict[str, Any] | list[dict[str, Any]]

@@ -48,8 +48,6 @@ class EmbeddingInfo:
     transform_version: int | None | Unset = UNSET
     """ Version of the ONNX extraction transform, when applicable. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         backend = self.backend

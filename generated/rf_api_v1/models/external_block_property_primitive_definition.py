@@ -22,8 +22,6 @@ class ExternalBlockPropertyPrimitiveDefinition:
     type_annotation: str
     """ Pythonic type annotation for property """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         manifest_type_identifier = self.manifest_type_identifier

@@ -26,8 +26,6 @@ class ExternalOperationDescription:
     """ List of possible property names.             Optional parameter for operations extracting property values
     from data.  """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         compound = self.compound

@@ -26,8 +26,6 @@ class ExternalWorkflowsBlockSelectorDefinition:
     property_name: str
     """ Name of specific property """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         compatible_element = self.compatible_element

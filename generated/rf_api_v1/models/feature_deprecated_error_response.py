@@ -24,8 +24,6 @@ class FeatureDeprecatedErrorResponse:
     removal_release: None | str | Unset = UNSET
     replacement: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         message = self.message

@@ -18,8 +18,6 @@ class FrameMetadata:
     frame_timestamp: datetime.datetime
     source_id: int | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         frame_id = self.frame_id

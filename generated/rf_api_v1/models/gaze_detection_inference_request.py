@@ -30,8 +30,6 @@ class GazeDetectionInferenceRequest:
     gaze_version_id: None | str | Unset = UNSET
     """ The version of the gaze model, e.g. l2cs. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         image: dict[str, Any] | list[dict[str, Any]]

@@ -29,8 +29,6 @@ class GazeDetectionInferenceResponse:
     time_gaze_det: float | None | Unset = UNSET
     """ The gaze detection time (second). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         predictions = []

@@ -26,8 +26,6 @@ class GazeDetectionPrediction:
     yaw: float
     """ Yaw (radian) of the detected face. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         face = self.face.to_dict()

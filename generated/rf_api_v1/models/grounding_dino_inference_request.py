@@ -34,19 +34,19 @@ class GroundingDINOInferenceRequest:
     box_threshold: float | None | Unset = UNSET
     """ Server default: 0.5. """
     class_agnostic_nms: bool | None | Unset = UNSET
-    """ Server default: False. """
+    """ Server default: false. """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: False. """
+    """ If true, disables model monitoring for this request Server default: false. """
     disable_preproc_auto_orient: bool | None | Unset = UNSET
-    """ If true, the auto orient preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the auto orient preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_contrast: bool | None | Unset = UNSET
-    """ If true, the auto contrast preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the auto contrast preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_grayscale: bool | None | Unset = UNSET
-    """ If true, the grayscale preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the grayscale preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_static_crop: bool | None | Unset = UNSET
-    """ If true, the static crop preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the static crop preprocessing step is disabled for this call. Server default: false. """
     grounding_dino_version_id: None | str | Unset = UNSET
-    """ Server default: 'default'. """
+    """ Server default: "default". """
     id: str | Unset = UNSET
     model_id: None | str | Unset = UNSET
     model_type: None | str | Unset = UNSET
@@ -59,10 +59,8 @@ class GroundingDINOInferenceRequest:
     text_threshold: float | None | Unset = UNSET
     """ Server default: 0.5. """
     usage_billable: bool | Unset = UNSET
-    """ Server default: True. """
+    """ Server default: true. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         image: dict[str, Any] | list[dict[str, Any]]

@@ -21,8 +21,6 @@ T = TypeVar("T", bound="HTTPValidationError")
 class HTTPValidationError:
     detail: list[ValidationError] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         detail: list[dict[str, Any]] | Unset = UNSET

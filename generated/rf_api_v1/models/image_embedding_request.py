@@ -28,31 +28,29 @@ class ImageEmbeddingRequest:
     api_key: None | str | Unset = UNSET
     """ Roboflow API Key that will be passed to the model during initialization for artifact retrieval """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: False. """
+    """ If true, disables model monitoring for this request Server default: false. """
     disable_preproc_auto_orient: bool | None | Unset = UNSET
-    """ If true, the auto orient preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the auto orient preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_contrast: bool | None | Unset = UNSET
-    """ If true, the auto contrast preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the auto contrast preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_grayscale: bool | None | Unset = UNSET
-    """ If true, the grayscale preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the grayscale preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_static_crop: bool | None | Unset = UNSET
-    """ If true, the static crop preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the static crop preprocessing step is disabled for this call. Server default: false. """
     id: str | Unset = UNSET
     model_type: Literal["classification"] | Unset = UNSET
-    """ Server default: 'classification'. """
+    """ Server default: "classification". """
     output_type: ImageEmbeddingRequestOutputType | Unset = UNSET
     """ Feature Vector: input to the final linear layer. Logits: its output before Softmax or Sigmoid. Server
-    default: 'feature_vector'. """
+    default: "feature_vector". """
     source: None | str | Unset = UNSET
     source_info: None | str | Unset = UNSET
     start: float | None | Unset = UNSET
     stream_pipeline_context_id: None | str | Unset = UNSET
     """ Internal stream-pipeline frame pairing id. Not part of the public API. """
     usage_billable: bool | Unset = UNSET
-    """ Server default: True. """
+    """ Server default: true. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         image: dict[str, Any] | list[dict[str, Any]]

@@ -25,8 +25,6 @@ class InferencePipelineStatusResponse:
     status: str
     """ Operation status """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         context = self.context.to_dict()

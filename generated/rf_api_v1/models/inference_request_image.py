@@ -31,8 +31,6 @@ class InferenceRequestImage:
     'numpy' then value is binary numpy data serialized using pickle.dumps(); array should 3 dimensions, channels
     last, with values in the range [0,255]. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_

@@ -31,8 +31,6 @@ class InitialisePipelinePayload:
     """ Server default: 512. """
     sink_configuration: MemorySinkConfiguration | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         processing_configuration = self.processing_configuration.to_dict()

@@ -47,11 +47,9 @@ class InitialiseWebRTCPipelinePayload:
     webrtc_peer_timeout: float | Unset = UNSET
     """ Server default: 1. """
     webrtc_realtime_processing: bool | Unset = UNSET
-    """ Server default: True. """
+    """ Server default: true. """
     webrtc_turn_config: None | Unset | WebRTCTURNConfig = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.web_rtcturn_config import WebRTCTURNConfig  # noqa: PLC0415

@@ -44,11 +44,11 @@ class InstanceSegmentationInferenceRequest:
     """ Opt into mask_decode_mode and tradeoff_factor on the inference_models backend. Without this flag, masks stay
     at image resolution. With it, boxes, polygon points and RLE masks all use the selected mask grid, reported in
     image. original_image retains the input dimensions and mask_metadata maps output coordinates back to the input.
-    The legacy backend retains its existing decoding behavior regardless of this flag. Server default: False. """
+    The legacy backend retains its existing decoding behavior regardless of this flag. Server default: false. """
     api_key: None | str | Unset = UNSET
     """ Roboflow API Key that will be passed to the model during initialization for artifact retrieval """
     class_agnostic_nms: bool | None | Unset = UNSET
-    """ If true, NMS is applied to all detections at once, if false, NMS is applied per class Server default: False.
+    """ If true, NMS is applied to all detections at once, if false, NMS is applied per class Server default: false.
     """
     class_filter: list[str] | None | Unset = UNSET
     """ If provided, only predictions for the listed classes will be returned """
@@ -57,24 +57,24 @@ class InstanceSegmentationInferenceRequest:
     Server default: 0.4. """
     disable_active_learning: bool | None | Unset = UNSET
     """ If true, the predictions will be prevented from registration by Active Learning (if the functionality is
-    enabled) Server default: False. """
+    enabled) Server default: false. """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: False. """
+    """ If true, disables model monitoring for this request Server default: false. """
     disable_preproc_auto_orient: bool | None | Unset = UNSET
-    """ If true, the auto orient preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the auto orient preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_contrast: bool | None | Unset = UNSET
-    """ If true, the auto contrast preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the auto contrast preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_grayscale: bool | None | Unset = UNSET
-    """ If true, the grayscale preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the grayscale preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_static_crop: bool | None | Unset = UNSET
-    """ If true, the static crop preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the static crop preprocessing step is disabled for this call. Server default: false. """
     enforce_dense_masks_in_inference_models: bool | None | Unset = UNSET
     """ Flag to enforce dense masks in inference models. Such masks are faster than RLE but consume more memory
     which may be unstable in some cases. This flag cannot be tweaked when used on Roboflow serverless platform.
-    Server default: False. """
+    Server default: false. """
     fix_batch_size: bool | None | Unset = UNSET
     """ If true, the batch size will be fixed to the maximum batch size configured for this server Server default:
-    False. """
+    false. """
     id: str | Unset = UNSET
     iou_threshold: float | None | Unset = UNSET
     """ The IoU threhsold that must be met for a box pair to be considered duplicate during NMS Server default: 0.3.
@@ -82,7 +82,7 @@ class InstanceSegmentationInferenceRequest:
     mask_decode_mode: None | str | Unset = UNSET
     """ Mask decoding mode: 'accurate' (default), 'fast', or 'tradeoff'. On inference_models, accurate uses full-
     resolution masks, fast keeps the model mask grid, and tradeoff interpolates between those grids. Lower
-    resolution factors do not guarantee smaller masks or lower end-to-end latency. Server default: 'accurate'. """
+    resolution factors do not guarantee smaller masks or lower end-to-end latency. Server default: "accurate". """
     max_candidates: int | None | Unset = UNSET
     """ The maximum number of candidate detections passed to NMS Server default: 3000. """
     max_detections: int | None | Unset = UNSET
@@ -95,7 +95,7 @@ class InstanceSegmentationInferenceRequest:
     the caller side - currently supported in `opt-in` mode when server is running with `USE_INFERENCE_MODELS=True` -
     otherwise it's ignored. RLE size records the encoded mask grid. With allow_reduced_mask_resolution=True, both
     formats and bounding boxes use this grid, matching response image dimensions. original_image and mask_metadata
-    provide the mapping to the input image. Server default: 'polygon'. """
+    provide the mapping to the input image. Server default: "polygon". """
     source: None | str | Unset = UNSET
     source_info: None | str | Unset = UNSET
     start: float | None | Unset = UNSET
@@ -106,17 +106,15 @@ class InstanceSegmentationInferenceRequest:
     selects the model mask grid and 1.0 selects image resolution. Intermediate values interpolate mask-grid
     dimensions; the legacy backend uses a different interpolation schedule. Server default: 0.0. """
     usage_billable: bool | Unset = UNSET
-    """ Server default: True. """
+    """ Server default: true. """
     visualization_labels: bool | None | Unset = UNSET
-    """ If true, labels will be rendered on prediction visualizations Server default: False. """
+    """ If true, labels will be rendered on prediction visualizations Server default: false. """
     visualization_stroke_width: int | None | Unset = UNSET
     """ The stroke width used when visualizing predictions Server default: 1. """
     visualize_predictions: bool | None | Unset = UNSET
     """ If true, the predictions will be drawn on the original image and returned as a base64 string Server default:
-    False. """
+    false. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         image: dict[str, Any] | list[dict[str, Any]]

@@ -44,8 +44,6 @@ class InstanceSegmentationPrediction:
     parent_id: None | str | Unset = UNSET
     """ Identifier of parent image region """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         class_ = self.class_

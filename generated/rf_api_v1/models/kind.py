@@ -25,8 +25,6 @@ class Kind:
     """ Provides Python type hint for data format that should guide external clients on how to produce / consume
     serialised data of specific kind. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name

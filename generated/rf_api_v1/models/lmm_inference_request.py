@@ -25,18 +25,18 @@ class LMMInferenceRequest:
     api_key: None | str | Unset = UNSET
     """ Roboflow API Key that will be passed to the model during initialization for artifact retrieval """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: False. """
+    """ If true, disables model monitoring for this request Server default: false. """
     disable_preproc_auto_orient: bool | None | Unset = UNSET
-    """ If true, the auto orient preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the auto orient preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_contrast: bool | None | Unset = UNSET
-    """ If true, the auto contrast preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the auto contrast preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_grayscale: bool | None | Unset = UNSET
-    """ If true, the grayscale preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the grayscale preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_static_crop: bool | None | Unset = UNSET
-    """ If true, the static crop preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the static crop preprocessing step is disabled for this call. Server default: false. """
     enable_thinking: bool | Unset = UNSET
     """ If true, enables thinking/reasoning mode for models that support it (e.g. Qwen3.5). The model's reasoning
-    will be included in the response. Server default: False. """
+    will be included in the response. Server default: false. """
     id: str | Unset = UNSET
     max_new_tokens: int | None | Unset = UNSET
     """ Maximum number of tokens to generate. If not set, the model's default will be used. """
@@ -50,10 +50,8 @@ class LMMInferenceRequest:
     stream_pipeline_context_id: None | str | Unset = UNSET
     """ Internal stream-pipeline frame pairing id. Not part of the public API. """
     usage_billable: bool | Unset = UNSET
-    """ Server default: True. """
+    """ Server default: true. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         image: dict[str, Any] | list[dict[str, Any]]

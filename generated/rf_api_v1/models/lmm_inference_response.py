@@ -33,8 +33,6 @@ class LMMInferenceResponse:
     time: float | None | Unset = UNSET
     """ The time in seconds it took to produce the predictions including image preprocessing """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.lmm_inference_response_response_type_1 import (

@@ -55,8 +55,6 @@ class ManifestDescription:
     ui_manifest: ManifestDescriptionUiManifestType0 | None | Unset = UNSET
     """ Configuration for UI representation of the block (icon, section, etc.) """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.manifest_description_ui_manifest_type_0 import (

@@ -33,8 +33,6 @@ class ModelDescriptionEntity:
     vram_bytes: int | None | Unset = UNSET
     """ Estimated GPU VRAM consumed by this model in bytes (measured during load). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         model_id = self.model_id

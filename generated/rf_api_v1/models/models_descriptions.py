@@ -37,8 +37,6 @@ class ModelsDescriptions:
     total_vram_bytes: int | None | Unset = UNSET
     """ Total estimated VRAM consumed by all loaded models in bytes. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         models = []

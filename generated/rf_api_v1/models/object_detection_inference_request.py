@@ -51,7 +51,7 @@ class ObjectDetectionInferenceRequest:
     api_key: None | str | Unset = UNSET
     """ Roboflow API Key that will be passed to the model during initialization for artifact retrieval """
     class_agnostic_nms: bool | None | Unset = UNSET
-    """ If true, NMS is applied to all detections at once, if false, NMS is applied per class Server default: False.
+    """ If true, NMS is applied to all detections at once, if false, NMS is applied per class Server default: false.
     """
     class_filter: list[str] | None | Unset = UNSET
     """ If provided, only predictions for the listed classes will be returned """
@@ -60,20 +60,20 @@ class ObjectDetectionInferenceRequest:
     Server default: 0.4. """
     disable_active_learning: bool | None | Unset = UNSET
     """ If true, the predictions will be prevented from registration by Active Learning (if the functionality is
-    enabled) Server default: False. """
+    enabled) Server default: false. """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: False. """
+    """ If true, disables model monitoring for this request Server default: false. """
     disable_preproc_auto_orient: bool | None | Unset = UNSET
-    """ If true, the auto orient preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the auto orient preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_contrast: bool | None | Unset = UNSET
-    """ If true, the auto contrast preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the auto contrast preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_grayscale: bool | None | Unset = UNSET
-    """ If true, the grayscale preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the grayscale preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_static_crop: bool | None | Unset = UNSET
-    """ If true, the static crop preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the static crop preprocessing step is disabled for this call. Server default: false. """
     fix_batch_size: bool | None | Unset = UNSET
     """ If true, the batch size will be fixed to the maximum batch size configured for this server Server default:
-    False. """
+    false. """
     id: str | Unset = UNSET
     iou_threshold: float | None | Unset = UNSET
     """ The IoU threhsold that must be met for a box pair to be considered duplicate during NMS Server default: 0.3.
@@ -90,17 +90,15 @@ class ObjectDetectionInferenceRequest:
     stream_pipeline_context_id: None | str | Unset = UNSET
     """ Internal stream-pipeline frame pairing id. Not part of the public API. """
     usage_billable: bool | Unset = UNSET
-    """ Server default: True. """
+    """ Server default: true. """
     visualization_labels: bool | None | Unset = UNSET
-    """ If true, labels will be rendered on prediction visualizations Server default: False. """
+    """ If true, labels will be rendered on prediction visualizations Server default: false. """
     visualization_stroke_width: int | None | Unset = UNSET
     """ The stroke width used when visualizing predictions Server default: 1. """
     visualize_predictions: bool | None | Unset = UNSET
     """ If true, the predictions will be drawn on the original image and returned as a base64 string Server default:
-    False. """
+    false. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         image: dict[str, Any] | list[dict[str, Any]]

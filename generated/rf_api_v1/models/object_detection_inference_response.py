@@ -42,8 +42,6 @@ class ObjectDetectionInferenceResponse:
     visualization: None | str | Unset = UNSET
     """ Base64 encoded string containing prediction visualization image data """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.resolved_model import ResolvedModel  # noqa: PLC0415

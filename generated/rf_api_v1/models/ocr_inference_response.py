@@ -48,8 +48,6 @@ class OCRInferenceResponse:
     resolved_model: None | ResolvedModel | Unset = UNSET
     """ Model identity and available package details for this result. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.inference_response_image import InferenceResponseImage  # noqa: PLC0415

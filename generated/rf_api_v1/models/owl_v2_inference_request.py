@@ -41,29 +41,27 @@ class OwlV2InferenceRequest:
     """ Default confidence threshold for owlvit predictions. Needs to be much higher than you're used to, probably
     0.99 - 0.9999 Server default: 0.99. """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: False. """
+    """ If true, disables model monitoring for this request Server default: false. """
     id: str | Unset = UNSET
     model_id: None | str | Unset = UNSET
     """ Model id to be used in the request. """
     owlv2_version_id: None | str | Unset = UNSET
-    """ The version ID of owlv2 to be used for this request. Server default: 'owlv2-large-patch14-ensemble'. """
+    """ The version ID of owlv2 to be used for this request. Server default: "owlv2-large-patch14-ensemble". """
     source: None | str | Unset = UNSET
     source_info: None | str | Unset = UNSET
     start: float | None | Unset = UNSET
     stream_pipeline_context_id: None | str | Unset = UNSET
     """ Internal stream-pipeline frame pairing id. Not part of the public API. """
     usage_billable: bool | Unset = UNSET
-    """ Server default: True. """
+    """ Server default: true. """
     visualization_labels: bool | None | Unset = UNSET
-    """ If true, labels will be rendered on prediction visualizations Server default: False. """
+    """ If true, labels will be rendered on prediction visualizations Server default: false. """
     visualization_stroke_width: int | None | Unset = UNSET
     """ The stroke width used when visualizing predictions Server default: 1. """
     visualize_predictions: bool | None | Unset = UNSET
     """ If true, the predictions will be drawn on the original image and returned as a base64 string Server default:
-    False. """
+    false. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         image: dict[str, Any] | list[dict[str, Any]]

@@ -30,7 +30,7 @@ class PPOCRInferenceRequest:
     api_key: None | str | Unset = UNSET
     """ Roboflow API Key that will be passed to the model during initialization for artifact retrieval """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: False. """
+    """ If true, disables model monitoring for this request Server default: false. """
     id: str | Unset = UNSET
     model_id: None | str | Unset = UNSET
     pp_ocr_version_id: None | str | Unset = UNSET
@@ -40,14 +40,12 @@ class PPOCRInferenceRequest:
     stream_pipeline_context_id: None | str | Unset = UNSET
     """ Internal stream-pipeline frame pairing id. Not part of the public API. """
     text_detection: None | str | Unset = UNSET
-    """ Server default: '__unset__'. """
+    """ Server default: "__unset__". """
     text_recognition: None | str | Unset = UNSET
-    """ Server default: '__unset__'. """
+    """ Server default: "__unset__". """
     usage_billable: bool | Unset = UNSET
-    """ Server default: True. """
+    """ Server default: true. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         image: dict[str, Any] | list[dict[str, Any]]

@@ -22,12 +22,10 @@ class PredefinedWorkflowDescribeWorkloadRequest:
     use_cache: bool | Unset = UNSET
     """ Controls usage of cache for workflow definitions. Set this to False when you frequently modify definition
     saved in Roboflow app and want to fetch the newest version for the request. Only applies for Workflows
-    definitions saved on Roboflow platform. Server default: True. """
+    definitions saved on Roboflow platform. Server default: true. """
     workflow_version_id: None | str | Unset = UNSET
     """ Specific version of the workflow to fetch. If not provided, the latest version is used. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         api_key: None | str | Unset

@@ -30,27 +30,25 @@ class PredefinedWorkflowInferenceRequest:
     response under `python_blocks_output_streams`. Also activates the workflow-scoped `debug_traces` variable in
     custom Python blocks; values appended during execution are returned under `python_blocks_debug_traces`. On Modal
     / OCI sandbox executions `debug_traces` is a no-op (entries appended remotely are not collected), but calls are
-    safe and will not raise. Server default: False. """
+    safe and will not raise. Server default: false. """
     disable_sinks: bool | Unset = UNSET
-    """ Run the workflow with sink writes and outbound notifications/uploads disabled. Server default: False. """
+    """ Run the workflow with sink writes and outbound notifications/uploads disabled. Server default: false. """
     enable_profiling: bool | Unset = UNSET
     """ Flag to request Workflow run profiling. Enables Workflow profiler only when server settings allow profiling
     traces to be exported to clients. Only applies for Workflows definitions saved on Roboflow platform. Server
-    default: False. """
+    default: false. """
     excluded_fields: list[str] | None | Unset = UNSET
     """ List of field that shall be excluded from the response (among those defined in workflow specification) """
     inner_workflow_dispatch_depth: int | Unset = UNSET
     """ Number of remote inner-workflow dispatch hops preceding this request. Server default: 0. """
     use_cache: bool | Unset = UNSET
     """ Controls usage of cache for workflow definitions. Set this to False when you frequently modify definition
-    saved in Roboflow app and want to fetch the newest version for the request. Server default: True. """
+    saved in Roboflow app and want to fetch the newest version for the request. Server default: true. """
     workflow_id: None | str | Unset = UNSET
     """ Optional identifier of workflow """
     workflow_version_id: None | str | Unset = UNSET
     """ Specific version of the workflow to fetch. If not provided, the latest version is used. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         inputs = self.inputs.to_dict()

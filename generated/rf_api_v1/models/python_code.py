@@ -32,8 +32,6 @@ class PythonCode:
     run_function_name: str | Unset = "run"
     """ Name of the function shipped in `function_code`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         run_function_code = self.run_function_code

@@ -28,8 +28,6 @@ class RoboflowPlatformModelMetadata:
     inference is requested from a service. """
     type_: Literal["roboflow_platform_model_v1"] | Unset = "roboflow_platform_model_v1"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         model_id = self.model_id

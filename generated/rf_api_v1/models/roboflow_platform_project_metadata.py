@@ -18,8 +18,6 @@ class RoboflowPlatformProjectMetadata:
     project_url: str
     type_: Literal["roboflow_platform_project_v1"] | Unset = "roboflow_platform_project_v1"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         project_url = self.project_url

@@ -31,7 +31,7 @@ class Sam2EmbeddingRequest:
     api_key: None | str | Unset = UNSET
     """ Roboflow API Key that will be passed to the model during initialization for artifact retrieval """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: False. """
+    """ If true, disables model monitoring for this request Server default: false. """
     id: str | Unset = UNSET
     image: InferenceRequestImage | None | Unset = UNSET
     """ The image to be embedded """
@@ -40,17 +40,15 @@ class Sam2EmbeddingRequest:
     model_id: None | str | Unset = UNSET
     sam2_version_id: None | str | Unset = UNSET
     """ The version ID of SAM to be used for this request. Must be one of hiera_tiny, hiera_small, hiera_large,
-    hiera_b_plus Server default: 'hiera_large'. """
+    hiera_b_plus Server default: "hiera_large". """
     source: None | str | Unset = UNSET
     source_info: None | str | Unset = UNSET
     start: float | None | Unset = UNSET
     stream_pipeline_context_id: None | str | Unset = UNSET
     """ Internal stream-pipeline frame pairing id. Not part of the public API. """
     usage_billable: bool | Unset = UNSET
-    """ Server default: True. """
+    """ Server default: true. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.inference_request_image import InferenceRequestImage  # noqa: PLC0415

@@ -23,8 +23,6 @@ class Sam2Prompt:
     box: Box | None | Unset = UNSET
     points: list[Sam2PromptPoint] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.box import Box  # noqa: PLC0415

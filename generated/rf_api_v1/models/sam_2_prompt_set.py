@@ -23,8 +23,6 @@ class Sam2PromptSet:
     """ An optional list of prompts for masks to predict. Each prompt can include a bounding box and / or a set of
     postive or negative points """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         prompts: list[dict[str, Any]] | None | Unset

@@ -14,8 +14,6 @@ T = TypeVar("T", bound="Sam2SegmentationPredictionMasksType1")
 @_attrs_define
 class Sam2SegmentationPredictionMasksType1:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
 

@@ -40,11 +40,11 @@ class Sam2SegmentationRequest:
     api_key: None | str | Unset = UNSET
     """ Roboflow API Key that will be passed to the model during initialization for artifact retrieval """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: False. """
+    """ If true, disables model monitoring for this request Server default: false. """
     format_: None | str | Unset = UNSET
     """ The format of the response. Must be one of 'json', 'rle', or 'binary'. If binary, masks are returned as
     binary numpy arrays. If json, masks are converted to polygons. If rle, masks are converted to RLE format. Server
-    default: 'json'. """
+    default: "json". """
     id: str | Unset = UNSET
     image_id: None | str | Unset = UNSET
     """ The ID of the image to be segmented used to retrieve cached embeddings. If an embedding is cached, it will
@@ -53,31 +53,29 @@ class Sam2SegmentationRequest:
     load_logits_from_cache: bool | Unset = UNSET
     """ If True, attempts to load previously cached low-resolution logits for the given image and prompt set. This
     can significantly speed up inference when making multiple similar requests on the same image. This feature is
-    ignored if DISABLE_SAM2_LOGITS_CACHE env variable is set True Server default: False. """
+    ignored if DISABLE_SAM2_LOGITS_CACHE env variable is set True Server default: false. """
     model_id: None | str | Unset = UNSET
     multimask_output: bool | Unset = UNSET
     """ If true, the model will return three masks. For ambiguous input prompts (such as a single click), this will
     often produce better masks than a single prediction. If only a single mask is needed, the model's predicted
     quality score can be used to select the best mask. For non-ambiguous prompts, such as multiple input prompts,
-    multimask_output=False can give better results. Server default: True. """
+    multimask_output=False can give better results. Server default: true. """
     prompts: Sam2PromptSet | Unset = UNSET
     sam2_version_id: None | str | Unset = UNSET
     """ The version ID of SAM to be used for this request. Must be one of hiera_tiny, hiera_small, hiera_large,
-    hiera_b_plus Server default: 'hiera_large'. """
+    hiera_b_plus Server default: "hiera_large". """
     save_logits_to_cache: bool | Unset = UNSET
     """ If True, saves the low-resolution logits to the cache for potential future use. This can speed up subsequent
     requests with similar prompts on the same image. This feature is ignored if DISABLE_SAM2_LOGITS_CACHE env
-    variable is set True Server default: False. """
+    variable is set True Server default: false. """
     source: None | str | Unset = UNSET
     source_info: None | str | Unset = UNSET
     start: float | None | Unset = UNSET
     stream_pipeline_context_id: None | str | Unset = UNSET
     """ Internal stream-pipeline frame pairing id. Not part of the public API. """
     usage_billable: bool | Unset = UNSET
-    """ Server default: True. """
+    """ Server default: true. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         image = self.image.to_dict()

@@ -41,8 +41,6 @@ class Sam3Prompt:
     type_: None | str | Unset = UNSET
     """ Optional hint: 'text' or 'visual'. 'visual' requires at least one box. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.box import Box  # noqa: PLC0415

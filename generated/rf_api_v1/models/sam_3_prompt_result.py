@@ -22,8 +22,6 @@ class Sam3PromptResult:
     predictions: list[Sam3SegmentationPrediction]
     prompt_index: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         echo = self.echo.to_dict()

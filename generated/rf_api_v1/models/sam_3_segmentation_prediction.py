@@ -28,8 +28,6 @@ class Sam3SegmentationPrediction:
     format_: None | str | Unset = "polygon"
     """ Format of the mask data: 'polygon' or 'rle' """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         confidence = self.confidence

@@ -31,15 +31,15 @@ class Sam3SegmentationRequest:
     api_key: None | str | Unset = UNSET
     """ Roboflow API Key that will be passed to the model during initialization for artifact retrieval """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: False. """
+    """ If true, disables model monitoring for this request Server default: false. """
     format_: None | str | Unset = UNSET
-    """ One of 'polygon', 'rle' Server default: 'polygon'. """
+    """ One of 'polygon', 'rle' Server default: "polygon". """
     id: str | Unset = UNSET
     image_id: None | str | Unset = UNSET
     """ Optional ID for caching embeddings. """
     model_id: None | str | Unset = UNSET
     """ The model ID of SAM3. Use 'sam3/sam3_final' to target the generic base model. Server default:
-    'sam3/sam3_final'. """
+    "sam3/sam3_final". """
     nms_iou_threshold: float | None | Unset = UNSET
     """ IoU threshold for cross-prompt NMS. If None, NMS is disabled. Must be in [0.0, 1.0] when set. """
     output_prob_thresh: float | None | Unset = UNSET
@@ -50,10 +50,8 @@ class Sam3SegmentationRequest:
     stream_pipeline_context_id: None | str | Unset = UNSET
     """ Internal stream-pipeline frame pairing id. Not part of the public API. """
     usage_billable: bool | Unset = UNSET
-    """ Server default: True. """
+    """ Server default: true. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         image = self.image.to_dict()

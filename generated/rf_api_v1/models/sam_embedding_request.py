@@ -31,10 +31,10 @@ class SamEmbeddingRequest:
     api_key: None | str | Unset = UNSET
     """ Roboflow API Key that will be passed to the model during initialization for artifact retrieval """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: False. """
+    """ If true, disables model monitoring for this request Server default: false. """
     format_: None | str | Unset = UNSET
     """ The format of the response. Must be one of json or binary. If binary, embedding is returned as a binary
-    numpy array. Server default: 'json'. """
+    numpy array. Server default: "json". """
     id: str | Unset = UNSET
     image: InferenceRequestImage | None | Unset = UNSET
     """ The image to be embedded """
@@ -43,17 +43,15 @@ class SamEmbeddingRequest:
     model_id: None | str | Unset = UNSET
     sam_version_id: None | str | Unset = UNSET
     """ The version ID of SAM to be used for this request. Must be one of vit_h, vit_l, or vit_b. Server default:
-    'vit_h'. """
+    "vit_h". """
     source: None | str | Unset = UNSET
     source_info: None | str | Unset = UNSET
     start: float | None | Unset = UNSET
     stream_pipeline_context_id: None | str | Unset = UNSET
     """ Internal stream-pipeline frame pairing id. Not part of the public API. """
     usage_billable: bool | Unset = UNSET
-    """ Server default: True. """
+    """ Server default: true. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.inference_request_image import InferenceRequestImage  # noqa: PLC0415

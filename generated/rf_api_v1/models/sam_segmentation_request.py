@@ -40,19 +40,19 @@ class SamSegmentationRequest:
     api_key: None | str | Unset = UNSET
     """ Roboflow API Key that will be passed to the model during initialization for artifact retrieval """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: False. """
+    """ If true, disables model monitoring for this request Server default: false. """
     embeddings: Any | list[list[list[list[float]]]] | None | Unset = UNSET
     """ The embeddings to be decoded. The dimensions of the embeddings are 1 x 256 x 64 x 64. If embeddings is not
     provided, image must be provided. """
     embeddings_format: None | str | Unset = UNSET
     """ The format of the embeddings. Must be one of json or binary. If binary, embeddings are expected to be a
-    binary numpy array. Server default: 'json'. """
+    binary numpy array. Server default: "json". """
     format_: None | str | Unset = UNSET
     """ The format of the response. Must be one of json or binary. If binary, masks are returned as binary numpy
-    arrays. If json, masks are converted to polygons, then returned as json. Server default: 'json'. """
+    arrays. If json, masks are converted to polygons, then returned as json. Server default: "json". """
     has_mask_input: bool | None | Unset = UNSET
     """ Whether or not the request includes a mask input. If true, the mask input must be provided. Server default:
-    False. """
+    false. """
     id: str | Unset = UNSET
     image: InferenceRequestImage | None | Unset = UNSET
     """ The image to be segmented. Only required if embeddings are not provided. """
@@ -67,7 +67,7 @@ class SamSegmentationRequest:
     as the output, low resolution mask from the previous inference. """
     mask_input_format: None | str | Unset = UNSET
     """ The format of the mask input. Must be one of json or binary. If binary, mask input is expected to be a
-    binary numpy array. Server default: 'json'. """
+    binary numpy array. Server default: "json". """
     model_id: None | str | Unset = UNSET
     orig_im_size: list[int] | None | Unset = UNSET
     """ The original size of the image used to generate the embeddings. This is only required if the image is not
@@ -81,20 +81,18 @@ class SamSegmentationRequest:
     corresponds to a point in point_coords. Server default: [-1]. """
     sam_version_id: None | str | Unset = UNSET
     """ The version ID of SAM to be used for this request. Must be one of vit_h, vit_l, or vit_b. Server default:
-    'vit_h'. """
+    "vit_h". """
     source: None | str | Unset = UNSET
     source_info: None | str | Unset = UNSET
     start: float | None | Unset = UNSET
     stream_pipeline_context_id: None | str | Unset = UNSET
     """ Internal stream-pipeline frame pairing id. Not part of the public API. """
     usage_billable: bool | Unset = UNSET
-    """ Server default: True. """
+    """ Server default: true. """
     use_mask_input_cache: bool | None | Unset = UNSET
     """ Whether or not to use the mask input cache. If true, the mask input cache will be used if it exists. If
-    false, the mask input cache will not be used. Server default: True. """
+    false, the mask input cache will not be used. Server default: true. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.inference_request_image import InferenceRequestImage  # noqa: PLC0415

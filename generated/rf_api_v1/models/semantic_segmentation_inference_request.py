@@ -38,15 +38,15 @@ class SemanticSegmentationInferenceRequest:
     """ Confidence threshold. "best" uses model-eval thresholds, "default" uses the model built-in, or pass a float.
     Server default: 0.4. """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: False. """
+    """ If true, disables model monitoring for this request Server default: false. """
     disable_preproc_auto_orient: bool | None | Unset = UNSET
-    """ If true, the auto orient preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the auto orient preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_contrast: bool | None | Unset = UNSET
-    """ If true, the auto contrast preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the auto contrast preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_grayscale: bool | None | Unset = UNSET
-    """ If true, the grayscale preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the grayscale preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_static_crop: bool | None | Unset = UNSET
-    """ If true, the static crop preprocessing step is disabled for this call. Server default: False. """
+    """ If true, the static crop preprocessing step is disabled for this call. Server default: false. """
     id: str | Unset = UNSET
     model_type: None | str | Unset = UNSET
     """ The type of the model, usually referring to what task the model performs """
@@ -56,10 +56,8 @@ class SemanticSegmentationInferenceRequest:
     stream_pipeline_context_id: None | str | Unset = UNSET
     """ Internal stream-pipeline frame pairing id. Not part of the public API. """
     usage_billable: bool | Unset = UNSET
-    """ Server default: True. """
+    """ Server default: true. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         image: dict[str, Any] | list[dict[str, Any]]

@@ -36,8 +36,6 @@ class SemanticSegmentationPrediction:
     Optimization hint that lets consumers skip scanning the full-resolution mask; consumers must fall back to
     scanning when this field is absent. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         class_map = self.class_map.to_dict()

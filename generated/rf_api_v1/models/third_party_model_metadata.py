@@ -19,8 +19,6 @@ class ThirdPartyModelMetadata:
     provider: str
     type_: Literal["third_party_model_v1"] | Unset = "third_party_model_v1"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         model_id = self.model_id

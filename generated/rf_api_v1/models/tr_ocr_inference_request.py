@@ -30,7 +30,7 @@ class TrOCRInferenceRequest:
     api_key: None | str | Unset = UNSET
     """ Roboflow API Key that will be passed to the model during initialization for artifact retrieval """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: False. """
+    """ If true, disables model monitoring for this request Server default: false. """
     id: str | Unset = UNSET
     model_id: None | str | Unset = UNSET
     source: None | str | Unset = UNSET
@@ -39,12 +39,10 @@ class TrOCRInferenceRequest:
     stream_pipeline_context_id: None | str | Unset = UNSET
     """ Internal stream-pipeline frame pairing id. Not part of the public API. """
     trocr_version_id: None | str | Unset = UNSET
-    """ Server default: 'trocr-base-printed'. """
+    """ Server default: "trocr-base-printed". """
     usage_billable: bool | Unset = UNSET
-    """ Server default: True. """
+    """ Server default: true. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         image: dict[str, Any] | list[dict[str, Any]]

@@ -28,8 +28,6 @@ class TrainBox:
     negative: bool | Unset = False
     """ Whether this object is a positive or negative example for this class """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         cls = self.cls

@@ -27,8 +27,6 @@ class TrainingImage:
         type (str): The type of image data provided, one of 'url', 'base64', or 'numpy'.
         value (Optional[Any]): Image data corresponding to the image type. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         boxes = []

@@ -25,8 +25,6 @@ class ValidationError:
     ctx: ValidationErrorContext | Unset = UNSET
     input_: Any | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         loc = []

@@ -35,8 +35,6 @@ class VideoConfiguration:
     )
     video_source_properties: None | Unset | VideoConfigurationVideoSourcePropertiesType0 = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.video_configuration_video_source_properties_type_0 import (

@@ -37,8 +37,6 @@ class WorkflowConfiguration:
     workflows_thread_pool_workers: int | Unset = 4
     workspace_name: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.workflow_configuration_workflow_specification_type_0 import (

@@ -49,8 +49,6 @@ class WorkflowInferenceResponse:
     execution, keyed by step name. Each step maps to the list of invocations (in execution order) with `stdout` and
     `stderr` strings (or null if empty). Only populated for local executions. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.workflow_inference_response_python_blocks_output_streams_type_0 import (

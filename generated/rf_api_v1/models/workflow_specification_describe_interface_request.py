@@ -27,8 +27,6 @@ class WorkflowSpecificationDescribeInterfaceRequest:
     alternatively be sent in the `Authorization: Bearer <api_key>` header - the route still requires a key through
     one of the channels. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         specification = self.specification.to_dict()

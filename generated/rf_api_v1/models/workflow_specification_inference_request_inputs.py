@@ -16,8 +16,6 @@ class WorkflowSpecificationInferenceRequestInputs:
     """Dictionary that contains each parameter defined as an input for chosen workflow"""
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
 

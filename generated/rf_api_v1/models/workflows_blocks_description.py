@@ -41,8 +41,6 @@ class WorkflowsBlocksDescription:
     """
     universal_query_language_description: UniversalQueryLanguageDescription
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # rf-client: the schema types the extra keys, so they are data, not unrecognised fields.
-    declares_additional_properties = True
 
     def to_dict(self) -> dict[str, Any]:
         blocks = []

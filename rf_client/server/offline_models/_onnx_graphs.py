@@ -21,8 +21,8 @@ import sys
 from typing import Any
 
 import numpy as np
-import onnx  # type: ignore[import-not-found,unused-ignore]
-from onnx import TensorProto, helper, numpy_helper  # type: ignore[import-not-found,unused-ignore]
+import onnx
+from onnx import TensorProto, helper, numpy_helper
 
 
 def _prototypes(spec: dict[str, Any]) -> np.ndarray[Any, np.dtype[np.float32]]:

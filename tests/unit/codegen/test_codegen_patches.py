@@ -214,7 +214,7 @@ def test_request_defaults_move_into_descriptions_response_defaults_stay() -> Non
     properties = spec["components"]["schemas"]["Req"]["properties"]
     assert "default" not in properties["confidence"]
     assert properties["confidence"]["description"] == "Threshold. Server default: 0.4."
-    assert properties["usage_billable"]["description"] == "Server default: True."
+    assert properties["usage_billable"]["description"] == "Server default: true."
     assert spec["components"]["schemas"]["Out"]["properties"]["top"]["default"] == ""
 
 

@@ -37,12 +37,6 @@ ScratchGenerator = Callable[[Spec, str], Path]
 PackageImporter = Callable[[Path, str], ModuleType]
 
 REF = "#/components/schemas/"
-DECLARES_BUG = (
-    "codegen/templates/model.py.jinja:86 tests `model.additional_properties != True`, which "
-    "is always true (the generator gives an AnyProperty, never True), so every model claims "
-    "typed extra keys and count_unrecognised_fields never counts anything"
-)
-
 # --- union_property.py.jinja + types.py.jinja ----------------------------------------------
 
 
@@ -119,7 +113,6 @@ def test_union_returns_a_member_that_recognises_every_key(union_probe: ModuleTyp
     assert type(parsed).__name__ == "ClassificationResponse"
 
 
-@pytest.mark.xfail(strict=True, reason=DECLARES_BUG)
 def test_union_prefers_the_member_leaving_fewest_keys_unrecognised(
     union_probe: ModuleType,
 ) -> None:
@@ -180,7 +173,6 @@ def test_models_whose_schema_types_extra_keys_declare_them() -> None:
     assert v1.MultiLabelClassificationInferenceResponsePredictions.declares_additional_properties
 
 
-@pytest.mark.xfail(strict=True, reason=DECLARES_BUG)
 def test_models_whose_schema_does_not_type_extra_keys_count_them() -> None:
     assert not hasattr(v1.ClassificationPrediction, "declares_additional_properties")
     detection_as_classification = v1.ClassificationInferenceResponse.from_dict(
@@ -192,7 +184,6 @@ def test_models_whose_schema_does_not_type_extra_keys_count_them() -> None:
     assert count_unrecognised_fields(detection_as_classification) == 2
 
 
-@pytest.mark.xfail(strict=True, reason=DECLARES_BUG)
 def test_multi_label_response_without_predicted_classes_is_not_read_as_another_task(
     v1_client: rf_api_v1.client.Client, v0_client: rf_api_v0.client.Client
 ) -> None:
