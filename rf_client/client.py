@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+
+from rf_client._client_core_models import CoreModelsMixin
 from rf_client._client_models import ModelsMixin
+from rf_client._client_pipelines import PipelinesMixin
+from rf_client._client_streams import StreamsMixin
+from rf_client._client_workflows import WorkflowsMixin
+from rf_client._typed import TypedAPI
 
 
-class InferenceHTTPClient(ModelsMixin):
+class InferenceHTTPClient(
+    ModelsMixin, CoreModelsMixin, WorkflowsMixin, PipelinesMixin, StreamsMixin
+):
     """HTTP client for Roboflow-compatible inference servers.
 
     Talks to the hosted API (v0: detect/outline/classify/infer/serverless.roboflow.com and
@@ -34,3 +43,12 @@ class InferenceHTTPClient(ModelsMixin):
     def init(cls, api_url: str, api_key: str | None = None) -> InferenceHTTPClient:
         """A new client (the same as calling the class)."""
         return cls(api_url=api_url, api_key=api_key)
+
+    @functools.cached_property
+    def typed(self) -> TypedAPI:
+        """The typed API on this client: the same calls, returning generated attrs models.
+
+        ``client.typed.infer.object_detection("photo.jpg", model_id="project/3")`` returns an
+        ``ObjectDetectionInferenceResponse`` whose predictions have float ``x``, ``y``, ...
+        """
+        return TypedAPI(self)
