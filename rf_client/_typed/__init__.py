@@ -9,6 +9,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rf_client._typed.core_models import (
+    ClipNamespace,
+    DepthNamespace,
+    EmbeddingsNamespace,
+    GazeNamespace,
+    LmmNamespace,
+    OcrNamespace,
+    PerceptionEncoderNamespace,
+    SamNamespace,
+    YoloWorldNamespace,
+)
 from rf_client._typed.models import InferNamespace, ModelsNamespace, ServerNamespace
 
 if TYPE_CHECKING:
@@ -25,3 +36,21 @@ class TypedAPI:
         """The model registry."""
         self.infer = InferNamespace(client)
         """Models trained on the platform, one method per task type."""
+        self.clip = ClipNamespace(client)
+        """CLIP: image and text embeddings, similarity."""
+        self.perception_encoder = PerceptionEncoderNamespace(client)
+        """Perception Encoder: image and text embeddings."""
+        self.embeddings = EmbeddingsNamespace(client)
+        """Features or logits of classification models."""
+        self.ocr = OcrNamespace(client)
+        """OCR: DocTR, TrOCR, EasyOCR, PP-OCR."""
+        self.lmm = LmmNamespace(client)
+        """Large multimodal models and CogVLM."""
+        self.depth = DepthNamespace(client)
+        """Depth estimation."""
+        self.sam = SamNamespace(client)
+        """Segment Anything 2 and 3."""
+        self.yolo_world = YoloWorldNamespace(client)
+        """YOLO-World open-vocabulary detection."""
+        self.gaze = GazeNamespace(client)
+        """Gaze detection (inference servers older than 1.8.3)."""
