@@ -71,15 +71,6 @@ def test_every_other_url_starts_in_v1(api_url: str) -> None:
     assert InferenceHTTPClient.init(api_url, "key").client_mode is HTTPClientMode.V1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "rf_client/_base_client.py BaseClient.__init__ checks api_url with a case-sensitive "
-        "startswith(('http://', 'https://')) and raises InvalidParameterError for "
-        "'HTTPS://DETECT.ROBOFLOW.COM'; URL schemes are case-insensitive (RFC 3986 3.1), so it "
-        "should accept it and (host match) start in v0 mode."
-    ),
-)
 def test_upper_case_scheme_is_a_valid_url() -> None:
     assert (
         InferenceHTTPClient("HTTPS://DETECT.ROBOFLOW.COM", "key").client_mode is HTTPClientMode.V0
