@@ -122,9 +122,10 @@ def let_the_server_apply_request_defaults(spec: Spec) -> None:
             if isinstance(prop, dict) and "default" in prop:
                 default = prop.pop("default")
                 note = f"Server default: {json.dumps(default)}."
-                prop["description"] = (
-                    f"{prop['description']} {note}" if prop.get("description") else note
-                )
+                description = str(prop.get("description", "")).rstrip()
+                if description and not description.endswith("."):
+                    description += "."
+                prop["description"] = f"{description} {note}".strip()
 
 
 def merge_array_alternatives(spec: Spec) -> None:

@@ -54,10 +54,10 @@ class ActionRecognitionInferenceRequest:
     """ Candidate threshold before merging. "best" uses model-eval thresholds, "default" or absent uses the model
     built-in, or pass a float. """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: false. """
+    """ If true, disables model monitoring for this request. Server default: false. """
     id: str | Unset = UNSET
     include_candidates: bool | Unset = UNSET
-    """ Return unmerged scored candidates for threshold evaluation Server default: false. """
+    """ Return unmerged scored candidates for threshold evaluation. Server default: false. """
     source: None | str | Unset = UNSET
     source_info: None | str | Unset = UNSET
     start: float | None | Unset = UNSET

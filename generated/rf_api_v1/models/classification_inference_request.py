@@ -45,9 +45,9 @@ class ClassificationInferenceRequest:
     Server default: 0.4. """
     disable_active_learning: bool | None | Unset = UNSET
     """ If true, the predictions will be prevented from registration by Active Learning (if the functionality is
-    enabled) Server default: false. """
+    enabled). Server default: false. """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: false. """
+    """ If true, disables model monitoring for this request. Server default: false. """
     disable_preproc_auto_orient: bool | None | Unset = UNSET
     """ If true, the auto orient preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_contrast: bool | None | Unset = UNSET
@@ -58,7 +58,7 @@ class ClassificationInferenceRequest:
     """ If true, the static crop preprocessing step is disabled for this call. Server default: false. """
     id: str | Unset = UNSET
     include_anomaly_map: bool | Unset = UNSET
-    """ Include a raw anomaly heatmap for FoundAD and PatchCore models Server default: false. """
+    """ Include a raw anomaly heatmap for FoundAD and PatchCore models. Server default: false. """
     model_type: None | str | Unset = UNSET
     """ The type of the model, usually referring to what task the model performs """
     source: None | str | Unset = UNSET
@@ -69,10 +69,10 @@ class ClassificationInferenceRequest:
     usage_billable: bool | Unset = UNSET
     """ Server default: true. """
     visualization_stroke_width: int | None | Unset = UNSET
-    """ The stroke width used when visualizing predictions Server default: 1. """
+    """ The stroke width used when visualizing predictions. Server default: 1. """
     visualize_predictions: bool | None | Unset = UNSET
-    """ If true, the predictions will be drawn on the original image and returned as a base64 string Server default:
-    false. """
+    """ If true, the predictions will be drawn on the original image and returned as a base64 string. Server
+    default: false. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

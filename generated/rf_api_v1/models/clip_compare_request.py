@@ -45,18 +45,18 @@ class ClipCompareRequest:
     """ The version ID of CLIP to be used for this request. Must be one of RN101, RN50, RN50x16, RN50x4, RN50x64,
     ViT-B-16, ViT-B-32, ViT-L-14-336px, and ViT-L-14. Server default: "ViT-B-16". """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: false. """
+    """ If true, disables model monitoring for this request. Server default: false. """
     id: str | Unset = UNSET
     model_id: None | str | Unset = UNSET
     prompt_type: str | Unset = UNSET
-    """ The type of prompt, one of 'image' or 'text' Server default: "text". """
+    """ The type of prompt, one of 'image' or 'text'. Server default: "text". """
     source: None | str | Unset = UNSET
     source_info: None | str | Unset = UNSET
     start: float | None | Unset = UNSET
     stream_pipeline_context_id: None | str | Unset = UNSET
     """ Internal stream-pipeline frame pairing id. Not part of the public API. """
     subject_type: str | Unset = UNSET
-    """ The type of subject, one of 'image' or 'text' Server default: "image". """
+    """ The type of subject, one of 'image' or 'text'. Server default: "image". """
     usage_billable: bool | Unset = UNSET
     """ Server default: true. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

@@ -30,7 +30,7 @@ class ClipTextEmbeddingRequest:
     """ The version ID of CLIP to be used for this request. Must be one of RN101, RN50, RN50x16, RN50x4, RN50x64,
     ViT-B-16, ViT-B-32, ViT-L-14-336px, and ViT-L-14. Server default: "ViT-B-16". """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: false. """
+    """ If true, disables model monitoring for this request. Server default: false. """
     id: str | Unset = UNSET
     model_id: None | str | Unset = UNSET
     source: None | str | Unset = UNSET

@@ -42,9 +42,9 @@ class DepthEstimationRequest:
     order of magnitude smaller - fine for visualization/thresholding, lossy for geometric use). Server default:
     "json". """
     depth_version_id: None | str | Unset = UNSET
-    """ The version ID of the depth estimation model Server default: "small". """
+    """ The version ID of the depth estimation model. Server default: "small". """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: false. """
+    """ If true, disables model monitoring for this request. Server default: false. """
     id: str | Unset = UNSET
     model_id: None | str | Unset = UNSET
     model_type: None | str | Unset = UNSET

@@ -30,7 +30,7 @@ class EasyOCRInferenceRequest:
     api_key: None | str | Unset = UNSET
     """ Roboflow API Key that will be passed to the model during initialization for artifact retrieval """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: false. """
+    """ If true, disables model monitoring for this request. Server default: false. """
     easy_ocr_version_id: None | str | Unset = UNSET
     """ Server default: "english_g2". """
     id: str | Unset = UNSET

@@ -36,7 +36,7 @@ class GroundingDINOInferenceRequest:
     class_agnostic_nms: bool | None | Unset = UNSET
     """ Server default: false. """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: false. """
+    """ If true, disables model monitoring for this request. Server default: false. """
     disable_preproc_auto_orient: bool | None | Unset = UNSET
     """ If true, the auto orient preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_contrast: bool | None | Unset = UNSET

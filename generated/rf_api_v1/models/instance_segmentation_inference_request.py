@@ -48,8 +48,8 @@ class InstanceSegmentationInferenceRequest:
     api_key: None | str | Unset = UNSET
     """ Roboflow API Key that will be passed to the model during initialization for artifact retrieval """
     class_agnostic_nms: bool | None | Unset = UNSET
-    """ If true, NMS is applied to all detections at once, if false, NMS is applied per class Server default: false.
-    """
+    """ If true, NMS is applied to all detections at once, if false, NMS is applied per class. Server default:
+    false. """
     class_filter: list[str] | None | Unset = UNSET
     """ If provided, only predictions for the listed classes will be returned """
     confidence: float | InstanceSegmentationInferenceRequestConfidenceType1 | Unset = UNSET
@@ -57,9 +57,9 @@ class InstanceSegmentationInferenceRequest:
     Server default: 0.4. """
     disable_active_learning: bool | None | Unset = UNSET
     """ If true, the predictions will be prevented from registration by Active Learning (if the functionality is
-    enabled) Server default: false. """
+    enabled). Server default: false. """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: false. """
+    """ If true, disables model monitoring for this request. Server default: false. """
     disable_preproc_auto_orient: bool | None | Unset = UNSET
     """ If true, the auto orient preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_contrast: bool | None | Unset = UNSET
@@ -73,20 +73,20 @@ class InstanceSegmentationInferenceRequest:
     which may be unstable in some cases. This flag cannot be tweaked when used on Roboflow serverless platform.
     Server default: false. """
     fix_batch_size: bool | None | Unset = UNSET
-    """ If true, the batch size will be fixed to the maximum batch size configured for this server Server default:
+    """ If true, the batch size will be fixed to the maximum batch size configured for this server. Server default:
     false. """
     id: str | Unset = UNSET
     iou_threshold: float | None | Unset = UNSET
-    """ The IoU threhsold that must be met for a box pair to be considered duplicate during NMS Server default: 0.3.
-    """
+    """ The IoU threhsold that must be met for a box pair to be considered duplicate during NMS. Server default:
+    0.3. """
     mask_decode_mode: None | str | Unset = UNSET
     """ Mask decoding mode: 'accurate' (default), 'fast', or 'tradeoff'. On inference_models, accurate uses full-
     resolution masks, fast keeps the model mask grid, and tradeoff interpolates between those grids. Lower
     resolution factors do not guarantee smaller masks or lower end-to-end latency. Server default: "accurate". """
     max_candidates: int | None | Unset = UNSET
-    """ The maximum number of candidate detections passed to NMS Server default: 3000. """
+    """ The maximum number of candidate detections passed to NMS. Server default: 3000. """
     max_detections: int | None | Unset = UNSET
-    """ The maximum number of detections that will be returned Server default: 300. """
+    """ The maximum number of detections that will be returned. Server default: 300. """
     model_type: None | str | Unset = UNSET
     """ The type of the model, usually referring to what task the model performs """
     response_mask_format: InstanceSegmentationInferenceRequestResponseMaskFormat | Unset = UNSET
@@ -108,12 +108,12 @@ class InstanceSegmentationInferenceRequest:
     usage_billable: bool | Unset = UNSET
     """ Server default: true. """
     visualization_labels: bool | None | Unset = UNSET
-    """ If true, labels will be rendered on prediction visualizations Server default: false. """
+    """ If true, labels will be rendered on prediction visualizations. Server default: false. """
     visualization_stroke_width: int | None | Unset = UNSET
-    """ The stroke width used when visualizing predictions Server default: 1. """
+    """ The stroke width used when visualizing predictions. Server default: 1. """
     visualize_predictions: bool | None | Unset = UNSET
-    """ If true, the predictions will be drawn on the original image and returned as a base64 string Server default:
-    false. """
+    """ If true, the predictions will be drawn on the original image and returned as a base64 string. Server
+    default: false. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -25,7 +25,7 @@ class LMMInferenceRequest:
     api_key: None | str | Unset = UNSET
     """ Roboflow API Key that will be passed to the model during initialization for artifact retrieval """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: false. """
+    """ If true, disables model monitoring for this request. Server default: false. """
     disable_preproc_auto_orient: bool | None | Unset = UNSET
     """ If true, the auto orient preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_contrast: bool | None | Unset = UNSET

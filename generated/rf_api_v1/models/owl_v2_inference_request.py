@@ -39,9 +39,9 @@ class OwlV2InferenceRequest:
     """ Roboflow API Key that will be passed to the model during initialization for artifact retrieval """
     confidence: float | None | Unset = UNSET
     """ Default confidence threshold for owlvit predictions. Needs to be much higher than you're used to, probably
-    0.99 - 0.9999 Server default: 0.99. """
+    0.99 - 0.9999. Server default: 0.99. """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: false. """
+    """ If true, disables model monitoring for this request. Server default: false. """
     id: str | Unset = UNSET
     model_id: None | str | Unset = UNSET
     """ Model id to be used in the request. """
@@ -55,12 +55,12 @@ class OwlV2InferenceRequest:
     usage_billable: bool | Unset = UNSET
     """ Server default: true. """
     visualization_labels: bool | None | Unset = UNSET
-    """ If true, labels will be rendered on prediction visualizations Server default: false. """
+    """ If true, labels will be rendered on prediction visualizations. Server default: false. """
     visualization_stroke_width: int | None | Unset = UNSET
-    """ The stroke width used when visualizing predictions Server default: 1. """
+    """ The stroke width used when visualizing predictions. Server default: 1. """
     visualize_predictions: bool | None | Unset = UNSET
-    """ If true, the predictions will be drawn on the original image and returned as a base64 string Server default:
-    false. """
+    """ If true, the predictions will be drawn on the original image and returned as a base64 string. Server
+    default: false. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -31,7 +31,7 @@ class Sam2EmbeddingRequest:
     api_key: None | str | Unset = UNSET
     """ Roboflow API Key that will be passed to the model during initialization for artifact retrieval """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: false. """
+    """ If true, disables model monitoring for this request. Server default: false. """
     id: str | Unset = UNSET
     image: InferenceRequestImage | None | Unset = UNSET
     """ The image to be embedded """
@@ -40,7 +40,7 @@ class Sam2EmbeddingRequest:
     model_id: None | str | Unset = UNSET
     sam2_version_id: None | str | Unset = UNSET
     """ The version ID of SAM to be used for this request. Must be one of hiera_tiny, hiera_small, hiera_large,
-    hiera_b_plus Server default: "hiera_large". """
+    hiera_b_plus. Server default: "hiera_large". """
     source: None | str | Unset = UNSET
     source_info: None | str | Unset = UNSET
     start: float | None | Unset = UNSET

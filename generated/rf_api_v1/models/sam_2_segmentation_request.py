@@ -40,7 +40,7 @@ class Sam2SegmentationRequest:
     api_key: None | str | Unset = UNSET
     """ Roboflow API Key that will be passed to the model during initialization for artifact retrieval """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: false. """
+    """ If true, disables model monitoring for this request. Server default: false. """
     format_: None | str | Unset = UNSET
     """ The format of the response. Must be one of 'json', 'rle', or 'binary'. If binary, masks are returned as
     binary numpy arrays. If json, masks are converted to polygons. If rle, masks are converted to RLE format. Server
@@ -53,7 +53,7 @@ class Sam2SegmentationRequest:
     load_logits_from_cache: bool | Unset = UNSET
     """ If True, attempts to load previously cached low-resolution logits for the given image and prompt set. This
     can significantly speed up inference when making multiple similar requests on the same image. This feature is
-    ignored if DISABLE_SAM2_LOGITS_CACHE env variable is set True Server default: false. """
+    ignored if DISABLE_SAM2_LOGITS_CACHE env variable is set True. Server default: false. """
     model_id: None | str | Unset = UNSET
     multimask_output: bool | Unset = UNSET
     """ If true, the model will return three masks. For ambiguous input prompts (such as a single click), this will
@@ -63,11 +63,11 @@ class Sam2SegmentationRequest:
     prompts: Sam2PromptSet | Unset = UNSET
     sam2_version_id: None | str | Unset = UNSET
     """ The version ID of SAM to be used for this request. Must be one of hiera_tiny, hiera_small, hiera_large,
-    hiera_b_plus Server default: "hiera_large". """
+    hiera_b_plus. Server default: "hiera_large". """
     save_logits_to_cache: bool | Unset = UNSET
     """ If True, saves the low-resolution logits to the cache for potential future use. This can speed up subsequent
     requests with similar prompts on the same image. This feature is ignored if DISABLE_SAM2_LOGITS_CACHE env
-    variable is set True Server default: false. """
+    variable is set True. Server default: false. """
     source: None | str | Unset = UNSET
     source_info: None | str | Unset = UNSET
     start: float | None | Unset = UNSET

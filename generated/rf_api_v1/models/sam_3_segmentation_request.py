@@ -31,9 +31,9 @@ class Sam3SegmentationRequest:
     api_key: None | str | Unset = UNSET
     """ Roboflow API Key that will be passed to the model during initialization for artifact retrieval """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: false. """
+    """ If true, disables model monitoring for this request. Server default: false. """
     format_: None | str | Unset = UNSET
-    """ One of 'polygon', 'rle' Server default: "polygon". """
+    """ One of 'polygon', 'rle'. Server default: "polygon". """
     id: str | Unset = UNSET
     image_id: None | str | Unset = UNSET
     """ Optional ID for caching embeddings. """

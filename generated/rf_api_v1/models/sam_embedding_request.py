@@ -31,7 +31,7 @@ class SamEmbeddingRequest:
     api_key: None | str | Unset = UNSET
     """ Roboflow API Key that will be passed to the model during initialization for artifact retrieval """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: false. """
+    """ If true, disables model monitoring for this request. Server default: false. """
     format_: None | str | Unset = UNSET
     """ The format of the response. Must be one of json or binary. If binary, embedding is returned as a binary
     numpy array. Server default: "json". """

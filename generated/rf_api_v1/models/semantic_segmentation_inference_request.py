@@ -38,7 +38,7 @@ class SemanticSegmentationInferenceRequest:
     """ Confidence threshold. "best" uses model-eval thresholds, "default" uses the model built-in, or pass a float.
     Server default: 0.4. """
     disable_model_monitoring: bool | None | Unset = UNSET
-    """ If true, disables model monitoring for this request Server default: false. """
+    """ If true, disables model monitoring for this request. Server default: false. """
     disable_preproc_auto_orient: bool | None | Unset = UNSET
     """ If true, the auto orient preprocessing step is disabled for this call. Server default: false. """
     disable_preproc_contrast: bool | None | Unset = UNSET

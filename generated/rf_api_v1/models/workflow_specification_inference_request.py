@@ -46,7 +46,7 @@ class WorkflowSpecificationInferenceRequest:
     inner_workflow_dispatch_depth: int | Unset = UNSET
     """ Number of remote inner-workflow dispatch hops preceding this request. Server default: 0. """
     is_preview: bool | Unset = UNSET
-    """ Reserved, used internally by Roboflow to distinguish between preview and non-preview runs Server default:
+    """ Reserved, used internally by Roboflow to distinguish between preview and non-preview runs. Server default:
     false. """
     workflow_id: None | str | Unset = UNSET
     """ Optional identifier of workflow """
