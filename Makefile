@@ -45,5 +45,12 @@ check-generated: $(STAMP)
 e2e: $(STAMP)
 	$(BIN)/pytest tests/e2e -p no:cacheprovider
 
+# Benchmarks against inference-sdk 1.8.3, not part of the tests: makes bench/.venvs/sdk on
+# first use, runs both clients against the same loopback servers and the real server
+# (installed on first use), writes bench/results.json and docs/benchmarks.md. Options go in
+# BENCH_ARGS, e.g. BENCH_ARGS="--only import,throughput --rounds 3" (python -m bench --help).
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,254 @@
+"""The measurements against the instant server, each client in fresh pinned processes.
+
+Rounds interleave the clients (raw, rf-client, inference-sdk, raw, ...), so that a change of
+load on the machine during the run hits every client alike; medians over all rounds and
+repeats are reported with their spread.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TypedDict
+
+from bench.environment import REPO_DIR
+from bench.instant_server import INPUT_SIZE, MODEL_ID
+from bench.processes import CLIENT_CPU, run_worker
+from bench.stats import Summary, ratio, summarize
+
+RF = "rf-client"
+SDK = "inference-sdk"
+RAW = "raw-httpx"
+RAW_ENCODE = "raw-httpx-encode"
+CONCURRENCIES = (1, 8)
+
+
+class Clients(TypedDict):
+    """The interpreter each client runs under, and patches applied to rf-client."""
+
+    rf_python: str
+    sdk_python: str
+    patches: list[str]
+
+
+def _pinned() -> None:
+    if CLIENT_CPU is not None:
+        os.sched_setaffinity(0, {CLIENT_CPU})
+
+
+IMPORT_PROBE = (
+    "import time; start = time.perf_counter(); "
+    "from {package} import InferenceHTTPClient; "
+    "print(time.perf_counter() - start)"
+)
+
+
+def import_time(clients: Clients, runs: int) -> dict[str, Any]:
+    """Seconds to import the client class in a fresh interpreter, and the process's wall time.
+
+    One unmeasured run each first (bytecode and page cache); then ``runs`` interleaved runs.
+    """
+    probes = {
+        RF: (clients["rf_python"], "rf_client"),
+        SDK: (clients["sdk_python"], "inference_sdk"),
+    }
+    imports: dict[str, list[float]] = {RF: [], SDK: []}
+    processes: dict[str, list[float]] = {RF: [], SDK: []}
+    for index in range(runs + 1):
+        for client, (python, package) in probes.items():
+            start = time.perf_counter()
+            done = subprocess.run(
+                [python, "-c", IMPORT_PROBE.format(package=package)],
+                cwd=Path(python).parent,  # not the repository: rf_client must come from the venv
+                capture_output=True,
+                text=True,
+                check=True,
+                preexec_fn=_pinned,  # the benchmark runs no threads of its own here
+            )
+            wall = time.perf_counter() - start
+            if index:
+                imports[client].append(float(done.stdout.strip()))
+                processes[client].append(wall)
+    result: dict[str, Any] = {
+        client: {
+            "import_seconds": summarize(imports[client]),
+            "process_seconds": summarize(processes[client]),
+        }
+        for client in probes
+    }
+    result["ratio"] = ratio(result[RF]["import_seconds"], result[SDK]["import_seconds"])
+    result["process_ratio"] = ratio(result[RF]["process_seconds"], result[SDK]["process_seconds"])
+    return result
+
+
+def requests_per_call(clients: Clients, url: str, image: str, calls: int = 5) -> dict[str, Any]:
+    """HTTP requests the instant server receives for each of ``calls`` single-image infers."""
+    result: dict[str, Any] = {}
+    for client, python in ((RF, clients["rf_python"]), (SDK, clients["sdk_python"])):
+        task = {
+            "kind": "requests_per_call",
+            "client": client,
+            "url": url,
+            "image": image,
+            "model_id": MODEL_ID,
+            "calls": calls,
+            "patches": clients["patches"] if client == RF else [],
+        }
+        result[client] = run_worker(python, task)
+    result["rf_client_after_first"] = max(result[RF]["per_call"][1:])
+    return result
+
+
+def _throughput_summary(timings: Sequence[dict[str, Any]], images: int) -> dict[str, Summary]:
+    per_second = [images / timing["seconds"] for timing in timings]
+    cpu_ms = [1000 * timing["cpu_seconds"] / images for timing in timings]
+    summary = {"images_per_second": summarize(per_second), "cpu_ms_per_image": summarize(cpu_ms)}
+    server = [
+        timing["server_cpu_seconds"] / timing["seconds"]
+        for timing in timings
+        if timing.get("server_cpu_seconds") is not None
+    ]
+    if server:
+        summary["server_cpu_share"] = summarize(server)
+    return summary
+
+
+def instant_throughput(
+    clients: Clients, url: str, server_pid: int, images: list[str], rounds: int, repeats: int
+) -> dict[str, Any]:
+    """``infer`` over ``images`` at concurrency 1 and 8, against the raw httpx ceilings."""
+    common = {
+        "url": url,
+        "server_pid": server_pid,
+        "images": images,
+        "model_id": MODEL_ID,
+        "max_size": INPUT_SIZE,
+        "concurrencies": list(CONCURRENCIES),
+        "repeats": repeats,
+    }
+    variants: list[tuple[str, str, dict[str, Any]]] = [
+        (RAW, clients["rf_python"], {"kind": "raw_httpx", "client": RAW, "encode": False}),
+        (RAW_ENCODE, clients["rf_python"], {"kind": "raw_httpx", "client": RAW, "encode": True}),
+        (
+            RF,
+            clients["rf_python"],
+            {"kind": "throughput", "client": RF, "patches": clients["patches"]},
+        ),
+        (SDK, clients["sdk_python"], {"kind": "throughput", "client": SDK}),
+    ]
+    timings: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    body_bytes: dict[str, dict[str, float]] = {}
+    for _ in range(rounds):
+        for name, python, task in variants:
+            result = run_worker(python, {**common, **task})
+            for concurrency, runs in result["runs"].items():
+                timings.setdefault((name, concurrency), []).extend(runs)
+            body_bytes[name] = result["body_bytes"]
+    by_concurrency: dict[str, Any] = {}
+    for concurrency in map(str, CONCURRENCIES):
+        entry: dict[str, Any] = {
+            name: _throughput_summary(timings[(name, concurrency)], len(images))
+            for name, _python, _task in variants
+        }
+        speed = {name: entry[name]["images_per_second"] for name in entry}
+        entry["ratios"] = {
+            "rf_client_vs_sdk": ratio(speed[RF], speed[SDK]),
+            "rf_client_vs_raw": ratio(speed[RF], speed[RAW]),
+            "rf_client_vs_raw_encode": ratio(speed[RF], speed[RAW_ENCODE]),
+        }
+        by_concurrency[concurrency] = entry
+    return {
+        "images": len(images),
+        "rounds": rounds,
+        "repeats": repeats,
+        "request_body_bytes": body_bytes,
+        "concurrency": by_concurrency,
+    }
+
+
+def numpy_cpu(
+    clients: Clients, url: str, source: str, rounds: int, frames: int = 200
+) -> dict[str, Any]:
+    """Client CPU per 640x480 BGR frame (one ``infer`` each) against bare imencode + base64."""
+    samples: dict[str, dict[str, list[float]]] = {}
+    for _ in range(rounds):
+        for client, python in ((RF, clients["rf_python"]), (SDK, clients["sdk_python"])):
+            result = run_worker(
+                python,
+                {
+                    "kind": "numpy_cpu",
+                    "client": client,
+                    "url": url,
+                    "model_id": MODEL_ID,
+                    "source": source,
+                    "frames": frames,
+                    "width": 640,
+                    "height": 480,
+                    "rounds": 3,
+                    "patches": clients["patches"] if client == RF else [],
+                },
+            )
+            entry = samples.setdefault(client, {"bare": [], "client": []})
+            entry["bare"].extend(1000 * value for value in result["bare_cpu_per_frame"])
+            entry["client"].extend(1000 * value for value in result["client_cpu_per_frame"])
+    output: dict[str, Any] = {"frames": frames, "size": "640x480", "rounds": rounds}
+    for client, entry in samples.items():
+        bare, through = summarize(entry["bare"]), summarize(entry["client"])
+        output[client] = {
+            "bare_encode_cpu_ms": bare,
+            "client_cpu_ms": through,
+            "ratio_to_bare": ratio(through, bare),
+        }
+    return output
+
+
+def has_method(python: str, name: str) -> bool:
+    """Whether rf-client's ``InferenceHTTPClient`` (under ``python``) has method ``name``."""
+    probe = subprocess.run(
+        [
+            python,
+            "-c",
+            f"from rf_client import InferenceHTTPClient as C; print(hasattr(C, {name!r}))",
+        ],
+        cwd=REPO_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return probe.stdout.strip() == "True"
+
+
+def stream_memory(
+    clients: Clients, url: str, server_pid: int, sources: dict[str, str], warmup_items: int = 100
+) -> dict[str, Any]:
+    """Peak RSS growth over ``infer_on_stream`` of each source (video, folder), both clients."""
+    if not has_method(clients["rf_python"], "infer_on_stream"):
+        return {"skipped": "rf-client has no infer_on_stream yet"}
+    output: dict[str, Any] = {"warmup_items": warmup_items}
+    for label, source in sources.items():
+        entry: dict[str, Any] = {}
+        for client, python in ((RF, clients["rf_python"]), (SDK, clients["sdk_python"])):
+            entry[client] = run_worker(
+                python,
+                {
+                    "kind": "stream_memory",
+                    "client": client,
+                    "url": url,
+                    "server_pid": server_pid,
+                    "model_id": MODEL_ID,
+                    "source": source,
+                    "warmup_items": warmup_items,
+                    "patches": clients["patches"] if client == RF else [],
+                },
+            )
+        output[label] = entry
+    return output
+
+
+def default_clients(sdk_python: Path, patches: list[str]) -> Clients:
+    """rf-client from the running interpreter's venv; inference-sdk from its own venv."""
+    return Clients(rf_python=sys.executable, sdk_python=str(sdk_python), patches=patches)

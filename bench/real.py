@@ -1,0 +1,120 @@
+"""Both clients against the real inference 1.8.3 server with a locally built model.
+
+The server (installed under ``~/.cache/rf-client`` by ``rf_client.server``) is started on a
+free loopback port with the offline models built into ``bench/.work/models``, pinned to the
+server CPU, and always stopped. Measured: ``infer`` on ``offline-od/1`` over a list of images
+(the client's ``max_concurrent_requests`` at 1 and 8) and the model-free QR workflow
+(real-server.md, 4a), one image per ``run_workflow`` call from 1 or 8 caller threads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bench.measures import CONCURRENCIES, RF, SDK, Clients, has_method
+from bench.processes import SERVER_CPU, descendants, pin_process, run_worker
+from bench.stats import ratio, summarize
+
+MODEL_ID = "offline-od/1"
+
+QR_WORKFLOW: dict[str, Any] = {
+    "version": "1.0",
+    "inputs": [{"type": "WorkflowImage", "name": "image"}],
+    "steps": [
+        {"type": "roboflow_core/qr_code_detector@v1", "name": "qr", "images": "$inputs.image"},
+        {
+            "type": "roboflow_core/barcode_detector@v1",
+            "name": "barcodes",
+            "images": "$inputs.image",
+        },
+    ],
+    "outputs": [
+        {"type": "JsonField", "name": "qr", "selector": "$steps.qr.predictions"},
+        {"type": "JsonField", "name": "barcodes", "selector": "$steps.barcodes.predictions"},
+    ],
+}
+"""QR and barcode detection: needs no model, so it runs offline (answers in about 40 ms)."""
+
+
+def _rates(results: list[dict[str, Any]], images: int) -> dict[str, Any]:
+    output: dict[str, Any] = {}
+    for concurrency in map(str, CONCURRENCIES):
+        timings = [run for result in results for run in result["runs"][concurrency]]
+        output[concurrency] = summarize([images / timing["seconds"] for timing in timings])
+    return output
+
+
+def _compare(
+    clients: Clients, base_task: dict[str, Any], rounds: int, images: int
+) -> dict[str, Any]:
+    results: dict[str, list[dict[str, Any]]] = {RF: [], SDK: []}
+    for _ in range(rounds):
+        for client, python in ((RF, clients["rf_python"]), (SDK, clients["sdk_python"])):
+            task = {**base_task, "client": client}
+            if client == RF:
+                task["patches"] = clients["patches"]
+            results[client].append(run_worker(python, task))
+    rates = {client: _rates(found, images) for client, found in results.items()}
+    return {
+        "images": images,
+        "rounds": rounds,
+        "images_per_second": rates,
+        "ratio_rf_client_vs_sdk": {
+            concurrency: ratio(rates[RF][concurrency], rates[SDK][concurrency])
+            for concurrency in map(str, CONCURRENCIES)
+        },
+    }
+
+
+def real_server(
+    clients: Clients,
+    work: Path,
+    images: list[str],
+    qr_image: str,
+    rounds: int,
+    repeats: int,
+) -> dict[str, Any]:
+    """Start the real server, measure ``infer`` and workflow throughput, stop it."""
+    from rf_client.server import LocalServer, build_offline_models, install
+
+    install()
+    models = build_offline_models(work / "models")
+    server = LocalServer(models_dir=models.models_dir)
+    handle = server.start()
+    try:
+        for pid in [handle.pid, *descendants(handle.pid)]:
+            pin_process(pid, SERVER_CPU)
+        common = {
+            "url": handle.url,
+            "server_pid": handle.pid,
+            "concurrencies": list(CONCURRENCIES),
+            "repeats": repeats,
+        }
+        output: dict[str, Any] = {
+            "server": {"url": handle.url, "pinned_cpu": SERVER_CPU, "model": MODEL_ID},
+            "infer": _compare(
+                clients,
+                {**common, "kind": "throughput", "images": images, "model_id": MODEL_ID},
+                rounds,
+                len(images),
+            ),
+        }
+        if has_method(clients["rf_python"], "run_workflow"):
+            calls = [qr_image] * len(images)
+            output["workflow"] = _compare(
+                clients,
+                {
+                    **common,
+                    "kind": "workflow_throughput",
+                    "images": calls,
+                    "specification": QR_WORKFLOW,
+                },
+                rounds,
+                len(calls),
+            )
+        else:
+            output["workflow"] = {"skipped": "rf-client has no run_workflow yet"}
+        return output
+    finally:
+        server.stop()
