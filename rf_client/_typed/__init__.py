@@ -21,6 +21,7 @@ from rf_client._typed.core_models import (
     YoloWorldNamespace,
 )
 from rf_client._typed.models import InferNamespace, ModelsNamespace, ServerNamespace
+from rf_client._typed.video import VideoNamespace
 
 if TYPE_CHECKING:
     from rf_client._base_client import BaseClient
@@ -54,3 +55,5 @@ class TypedAPI:
         """YOLO-World open-vocabulary detection."""
         self.gaze = GazeNamespace(client)
         """Gaze detection (inference servers older than 1.8.3)."""
+        self.video = VideoNamespace(client)
+        """Action recognition on clips, and typed frame-by-frame streams."""
