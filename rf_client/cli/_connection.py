@@ -1,0 +1,107 @@
+"""The options every server command takes (URL, key, API version, timeout, retries)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+from rf_client.cli._common import API_KEY_ENV, API_URL_ENV, DEFAULT_API_URL, Parser, UsageError
+from rf_client.client import InferenceHTTPClient
+from rf_client.errors import InvalidParameterError
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, not {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected seconds above 0, not {text!r}")
+    return value
+
+
+def _retries(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, not {text!r}")
+    return value
+
+
+def connection_parent() -> Parser:
+    """A parent parser with ``--api-url``, ``--api-key``, ``--api-v0/--api-v1``, ``--timeout``
+    and ``--max-retries`` (add it with ``parents=[...]``)."""
+    parent = Parser(add_help=False)
+    group = parent.add_argument_group("server connection")
+    group.add_argument(
+        "--api-url",
+        metavar="URL",
+        help=f"the inference server (env {API_URL_ENV}; default {DEFAULT_API_URL})",
+    )
+    group.add_argument(
+        "--api-key",
+        metavar="KEY",
+        help=(
+            f"your Roboflow API key (env {API_KEY_ENV}, preferred: a flag is visible to other "
+            "users in the process list); never printed"
+        ),
+    )
+    mode = group.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--api-v0",
+        dest="api_mode",
+        action="store_const",
+        const="v0",
+        help="speak the hosted v0 API (default: chosen from the URL)",
+    )
+    mode.add_argument(
+        "--api-v1",
+        dest="api_mode",
+        action="store_const",
+        const="v1",
+        help="speak a self-hosted server's v1 API",
+    )
+    group.add_argument(
+        "--timeout",
+        type=_positive_seconds,
+        metavar="SECONDS",
+        help="timeout of each request (default: 10 s to connect, 120 s to read)",
+    )
+    group.add_argument(
+        "--max-retries",
+        type=_retries,
+        default=2,
+        metavar="N",
+        help="retries of a failed request: connection errors, timeouts, 408, 429, 5xx (default 2)",
+    )
+    return parent
+
+
+def api_key_of(args: argparse.Namespace) -> str | None:
+    """The API key: ``--api-key``, else ``ROBOFLOW_API_KEY``, else None."""
+    key: str | None = args.api_key or os.environ.get(API_KEY_ENV) or None
+    return key
+
+
+def client_from_args(args: argparse.Namespace) -> InferenceHTTPClient:
+    """A client for the server and options of a parsed command line.
+
+    Raises:
+        UsageError: The URL or an option value is invalid.
+    """
+    url = args.api_url or os.environ.get(API_URL_ENV) or DEFAULT_API_URL
+    options: dict[str, Any] = {"max_retries": args.max_retries}
+    if args.timeout is not None:
+        options["timeout"] = args.timeout
+    try:
+        client = InferenceHTTPClient(url, api_key_of(args), **options)
+    except InvalidParameterError as error:
+        raise UsageError(f"--api-url: {error}") from None
+    if args.api_mode == "v0":
+        client.select_api_v0()
+    elif args.api_mode == "v1":
+        client.select_api_v1()
+    return client

@@ -1,0 +1,84 @@
+"""Writing item reports as they come: JSON lines on stdout (or table rows), progress on stderr."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from typing import TextIO
+
+from rf_client.cli._jsonable import JSONValue
+from rf_client.cli._progress import Progress
+from rf_client.cli._table import Row, render_table
+from rf_client.errors import RFClientError
+
+
+@dataclasses.dataclass(frozen=True)
+class ItemReport:
+    """One input's (or frame's) outcome, ready to print.
+
+    Attributes:
+        record: Its JSON line (``input``, ``ok``, ``result`` or ``error``, ``files``).
+        row: Its table row.
+        error: The error when it failed.
+        warnings: Things that went wrong besides (e.g. an image that could not be saved).
+    """
+
+    record: dict[str, JSONValue]
+    row: Row
+    error: RFClientError | None = None
+    warnings: tuple[str, ...] = ()
+
+
+class Emitter:
+    """Prints reports in the order given and counts them.
+
+    Args:
+        out: Where results go (stdout).
+        err: Where warnings and the table's neighbours go (stderr).
+        progress: The progress bar, cleared around every write.
+        table: Collect rows and print one table at :meth:`finish` instead of JSON lines.
+    """
+
+    def __init__(self, out: TextIO, err: TextIO, progress: Progress, *, table: bool) -> None:
+        self._out = out
+        self._err = err
+        self._progress = progress
+        self._table = table
+        self.rows: list[Row] = []
+        self.failures: list[RFClientError] = []
+        self.succeeded = 0
+        self.files: list[str] = []
+        # The bar only needs wiping around writes that land on the same terminal.
+        self._shared_terminal = bool(getattr(out, "isatty", lambda: False)())
+
+    def emit(self, report: ItemReport) -> None:
+        """Print ``report`` (or keep its row) and advance the progress bar."""
+        if report.error is not None:
+            self.failures.append(report.error)
+        else:
+            self.succeeded += 1
+        files = report.record.get("files")
+        if isinstance(files, list):
+            self.files.extend(str(path) for path in files)
+        if report.warnings:
+            self._progress.clear()
+            for warning in report.warnings:
+                self._err.write(f"warning: {warning}\n")
+        if self._table:
+            self.rows.append(report.row)
+        else:
+            if self._shared_terminal:
+                self._progress.clear()
+            self._out.write(json.dumps(report.record, ensure_ascii=False) + "\n")
+            self._out.flush()
+        self._progress.advance(1, failed=0 if report.error is None else 1)
+        self._progress.redraw()
+
+    def finish(self) -> None:
+        """Wipe the bar; print the table when one was asked for."""
+        self._progress.clear()
+        if self._table and self.rows:
+            width = shutil.get_terminal_size().columns if self._shared_terminal else None
+            self._out.write(render_table(self.rows, width))
+            self._out.flush()

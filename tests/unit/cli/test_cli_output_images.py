@@ -1,0 +1,126 @@
+"""``--output-dir``: annotated images (boxes, polygons, key points, classes) and their names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from rf_client.cli._annotate import class_colour, draw_predictions
+from rf_client.cli._artefacts import OutputFolder, safe_stem
+from tests.support.canned import serve_model
+from tests.support.fake_server import FakeServer
+from tests.unit.cli.conftest import RunCLI
+
+Pixel = tuple[int, ...]
+
+
+def _distance(a: Pixel, b: Pixel) -> int:
+    return max(abs(x - y) for x, y in zip(a[:3], b[:3], strict=True))
+
+
+def _changed(annotated: Image.Image, original: Image.Image, xy: tuple[int, int]) -> int:
+    """How far a pixel of ``annotated`` is from the same pixel of ``original`` (0-255)."""
+    return _distance(_pixel(annotated, xy), _pixel(original, xy))
+
+
+def _pixel(image: Image.Image, xy: tuple[int, int]) -> Pixel:
+    value = image.convert("RGB").getpixel(xy)
+    assert isinstance(value, tuple)
+    return value
+
+
+def _run(cli: RunCLI, server: FakeServer, image: Path, model: str, out: Path) -> dict[str, object]:
+    result = cli(
+        "infer", str(image), "--model-id", model, "--api-url", server.url,
+        "--output-dir", str(out),
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    (line,) = result.lines()
+    return line
+
+
+@pytest.mark.parametrize(
+    "task_type",
+    ["object-detection", "instance-segmentation", "keypoint-detection"],
+)
+def test_annotated_image_has_the_input_size_and_a_box_drawn_where_predicted(
+    cli: RunCLI, fake_server: FakeServer, images_dir: Path, tmp_path: Path, task_type: str
+) -> None:
+    serve_model(fake_server, "m/1", task_type=task_type)
+    line = _run(cli, fake_server, images_dir / "chelsea.png", "m/1", tmp_path / "out")
+    assert line["files"] == [str(tmp_path / "out" / "chelsea.jpg")]
+    original = Image.open(images_dir / "chelsea.png").convert("RGB")
+    with Image.open(tmp_path / "out" / "chelsea.jpg") as annotated:
+        assert annotated.size == original.size == (451, 300)
+        # The canned box is centred, half the image: its left edge is at x = 112.75.
+        assert _changed(annotated, original, (113, 200)) > 60
+        assert _changed(annotated, original, (440, 290)) < 30
+        if task_type == "keypoint-detection":
+            assert _changed(annotated, original, (225, 100)) > 60  # the key point at (w/2, h/3)
+
+
+def test_classification_gets_a_banner_with_the_top_class(
+    cli: RunCLI, fake_server: FakeServer, images_dir: Path, tmp_path: Path
+) -> None:
+    serve_model(fake_server, "cls/1", task_type="classification")
+    _run(cli, fake_server, images_dir / "chelsea.png", "cls/1", tmp_path)
+    original = Image.open(images_dir / "chelsea.png").convert("RGB")
+    with Image.open(tmp_path / "chelsea.jpg") as annotated:
+        assert _distance(_pixel(annotated, (2, 2)), class_colour("cat")) < 40
+        assert _changed(annotated, original, (2, 2)) > 40
+
+
+def test_the_same_name_twice_gets_a_suffix_instead_of_overwriting(
+    cli: RunCLI, fake_server: FakeServer, images_dir: Path, tmp_path: Path
+) -> None:
+    serve_model(fake_server, "m/1")
+    chelsea = str(images_dir / "chelsea.png")
+    result = cli(
+        "infer", chelsea, chelsea, "--model-id", "m/1", "--api-url", fake_server.url,
+        "--output-dir", str(tmp_path),
+    )  # fmt: skip
+    files = [line["files"][0] for line in result.lines()]
+    assert files == [str(tmp_path / "chelsea.jpg"), str(tmp_path / "chelsea-2.jpg")]
+    assert all(Path(path).stat().st_size > 1000 for path in files)
+    assert "2 images saved in" in result.err
+
+
+def test_draw_predictions_draws_polygons_inside_and_leaves_the_input_untouched() -> None:
+    image = Image.new("RGB", (200, 100), (255, 255, 255))
+    result = {
+        "predictions": [
+            {
+                "x": 100, "y": 50, "width": 80, "height": 60, "class": "thing",
+                "confidence": 0.5,
+                "points": [{"x": 70, "y": 30}, {"x": 130, "y": 30}, {"x": 100, "y": 75}],
+            }
+        ]
+    }  # fmt: skip
+    drawn = draw_predictions(image, [result])
+    assert image.getpixel((100, 45)) == (255, 255, 255)
+    assert drawn.getpixel((100, 45)) != (255, 255, 255)  # the polygon's fill
+    assert drawn.getpixel((5, 95)) == (255, 255, 255)
+
+
+@pytest.mark.parametrize(
+    ("label", "stem"),
+    [
+        ("photos/cat.JPG", "cat"),
+        ("https://example.com/a/b/dog.png?x=1", "dog"),
+        ("weird name (1).jpeg", "weird_name_1"),
+        ("folder/", "folder"),
+        ("", "image"),
+    ],
+)
+def test_file_stems_come_from_the_input_name(label: str, stem: str) -> None:
+    assert safe_stem(label.split("?")[0]) == stem
+
+
+def test_output_folder_picks_png_for_png_sources(tmp_path: Path) -> None:
+    folder = OutputFolder(tmp_path / "new")
+    png = Image.new("RGBA", (4, 4))
+    assert folder.save(png, "a").name == "a.png"
+    assert folder.save(Image.new("RGB", (4, 4)), "a").name == "a.jpg"
+    assert folder.save(Image.new("RGB", (4, 4)), "a").name == "a-2.jpg"
