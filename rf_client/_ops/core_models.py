@@ -15,7 +15,7 @@ input, in order, whatever the requests did.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 
 import attrs
 
@@ -320,14 +320,42 @@ def check_prompt_dicts(
     )
 
 
-def parse_parameter(parse: Callable[[], T], parameter: str) -> T:
-    """``parse()`` (a generated ``from_dict``); InvalidParameterError naming ``parameter``."""
-    try:
-        return parse()
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise InvalidParameterError(
-            f"{parameter} does not fit the server's schema ({type(error).__name__}: {error})."
-        ) from None
+class Serialisable(Protocol):
+    """A generated model: it turns back into JSON."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The model as JSON."""
+        ...
+
+
+P = TypeVar("P", bound=Serialisable)
+
+
+def parse_prompts(
+    prompts: Sequence[Mapping[str, Any]], parse: Callable[[Mapping[str, Any]], P], hint: str
+) -> list[P]:
+    """Each prompt dict as a generated model (``parse`` is its ``from_dict``), checked.
+
+    The generated parsers keep a value they cannot parse as it is, so each model is also
+    serialised here: a prompt the generated code cannot send fails now, naming its index,
+    rather than half-way through building the request.
+    """
+    parsed: list[P] = []
+    for index, prompt in enumerate(prompts):
+        try:
+            model = parse(prompt)
+            model.to_dict()
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise InvalidParameterError(
+                f"prompts[{index}] ({_shorten(repr(prompt), 120)}) does not fit the server's "
+                f"schema: {hint}."
+            ) from None
+        parsed.append(model)
+    return parsed
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _describe_value(value: object) -> str:

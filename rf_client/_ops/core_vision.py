@@ -24,7 +24,7 @@ from rf_client._ops.core_models import (
     check_prompt_dicts,
     common_fields,
     only_image,
-    parse_parameter,
+    parse_prompts,
     post_images,
 )
 from rf_client._plan import Plan
@@ -140,14 +140,24 @@ def decode_depth_map(payload: str, endpoint: str) -> NDArray[np.float32]:
     return values / np.float32(255 if bit_depth == 8 else 65535)
 
 
+SAM2_PROMPT_HINT = (
+    'a prompt has an optional "box" {"x", "y", "width", "height"} (centre and size) and '
+    'optional "points" [{"x", "y", "positive"}]'
+)
+SAM3_PROMPT_HINT = (
+    'a prompt has a "type" ("text" or "visual") with a "text", or "boxes" ({"x", "y", '
+    '"width", "height"} or {"x0", "y0", "x1", "y1"}) and their "box_labels"'
+)
+
+
 def _sam2_prompt_set(prompts: object) -> Sam2PromptSet | None:
     """1.8.3's ``{"prompts": prompts}`` as the generated prompt set, checked before sending."""
-    from rf_api_v1.models import Sam2PromptSet
+    from rf_api_v1.models import Sam2Prompt, Sam2PromptSet
 
     if prompts is None:
         return None
     checked = check_prompt_dicts(prompts, "prompts", allow_empty=True)
-    return parse_parameter(lambda: Sam2PromptSet.from_dict({"prompts": checked}), "prompts")
+    return Sam2PromptSet(prompts=parse_prompts(checked, Sam2Prompt.from_dict, SAM2_PROMPT_HINT))
 
 
 def sam2_segment(
@@ -198,7 +208,7 @@ def sam3_concept_segment(
 
     model = check_model_name(model_id)
     checked = check_prompt_dicts(prompts, "prompts", allow_empty=False)
-    parsed = parse_parameter(lambda: [Sam3Prompt.from_dict(p) for p in checked], "prompts")
+    parsed = parse_prompts(checked, Sam3Prompt.from_dict, SAM3_PROMPT_HINT)
     fields = common_fields(ctx)
 
     def body(image: ImageField) -> Sam3SegmentationRequest:
