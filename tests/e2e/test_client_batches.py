@@ -85,6 +85,7 @@ def mixed_batch(count: int) -> tuple[list[ImageInput], list[tuple[int, int]]]:
 def assert_detections_per_size(
     results: Sequence[Mapping[str, Any]], sizes: Sequence[tuple[int, int]]
 ) -> None:
+    """Each result reports its own image's size and the cat and dog placed for that size."""
     assert in_order_sizes(results) == list(sizes)
     for result, size in zip(results, sizes, strict=True):
         cat, dog = result["predictions"]

@@ -53,6 +53,7 @@ def scaled_back(label: str, size: tuple[int, int], limit: int) -> tuple[float, .
 def assert_downsized_detections(
     result: Mapping[str, Any], size: tuple[int, int], limit: int
 ) -> None:
+    """The cat and dog predicted on the image shrunk to ``limit``, in original pixels."""
     # Like inference-sdk 1.8.3, the client reports round(sent size / scale), which can be one
     # pixel off the original (see test_reported_size_is_the_original_size).
     assert result["image"]["width"] == pytest.approx(size[0], abs=1)

@@ -49,6 +49,7 @@ def access_log(real_server: RealServer) -> AccessLog:
 
 
 def assert_unreachable_registry(error: ServiceUnavailableError, endpoint: str) -> None:
+    """The offline server's 503 for a model it cannot resolve, from ``endpoint``."""
     assert error.status_code == 503
     assert error.endpoint == endpoint
     assert error.api_message is not None
