@@ -22,6 +22,7 @@ from rf_client._typed.core_models import (
 )
 from rf_client._typed.models import InferNamespace, ModelsNamespace, ServerNamespace
 from rf_client._typed.video import VideoNamespace
+from rf_client._typed.workflows import PipelinesNamespace, WorkflowsNamespace
 
 if TYPE_CHECKING:
     from rf_client._base_client import BaseClient
@@ -57,3 +58,7 @@ class TypedAPI:
         """Gaze detection (inference servers older than 1.8.3)."""
         self.video = VideoNamespace(client)
         """Action recognition on clips, and typed frame-by-frame streams."""
+        self.workflows = WorkflowsNamespace(client)
+        """Workflows: run, validate, describe."""
+        self.pipelines = PipelinesNamespace(client)
+        """Inference pipelines (experimental): workflows the server runs on video."""
