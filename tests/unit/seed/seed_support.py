@@ -92,10 +92,19 @@ def _capture_expression_values(tree: ast.Module) -> ast.Module:
 
 
 def run_example(
-    code: str, server_url: str, replacements: Mapping[str, str] | None = None
+    code: str,
+    server_url: str,
+    replacements: Mapping[str, str] | None = None,
+    *,
+    documented: bool = True,
 ) -> ExampleRun:
-    """Run a documentation example (see the module docstring); its namespace and values."""
-    assert_documented(code)
+    """Run a documentation example (see the module docstring); its namespace and values.
+
+    ``documented=False`` runs a snippet written from the documentation's prose (the text
+    describes a call without showing its code); it is adapted the same way.
+    """
+    if documented:
+        assert_documented(code)
     source = adapt(code, server_url, replacements)
     tree = _capture_expression_values(ast.parse(source))
     values: list[Any] = []
