@@ -19,7 +19,12 @@ import typing
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
-from rf_client.config import InferenceConfiguration, VisualisationResponseFormat
+from rf_client.config import (
+    MASK_DECODE_MODES,
+    RESULT_FORMATS,
+    InferenceConfiguration,
+    VisualisationResponseFormat,
+)
 
 EXCLUDED_FIELDS: Mapping[str, str] = {
     "output_visualisation_format": (
@@ -28,6 +33,12 @@ EXCLUDED_FIELDS: Mapping[str, str] = {
     ),
 }
 """Fields without a flag, and why."""
+
+FIELD_CHOICES: Mapping[str, Sequence[str]] = {
+    "format": RESULT_FORMATS,
+    "mask_decode_mode": MASK_DECODE_MODES,
+}
+"""Text fields whose values the configuration restricts (its own tables), offered as choices."""
 
 DEST_PREFIX = "configuration__"
 
@@ -60,7 +71,11 @@ def field_help_texts() -> dict[str, str]:
             texts[current] = match.group(2).strip()
         elif current is not None and line.strip():
             texts[current] += " " + line.strip()
-    return texts
+    # Docstrings are reST; help is plain text.
+    return {
+        name: re.sub(r":\w+:`~?([^`]+)`", r"\1", text).replace("``", "")
+        for name, text in texts.items()
+    }
 
 
 def _members(hint: object) -> list[object]:
@@ -189,12 +204,11 @@ def add_configuration_flags(parser: argparse.ArgumentParser) -> list[Configurati
             option = "--config-" + field.name.replace("_", "-")
         dest = DEST_PREFIX + field.name
         text = helps.get(field.name, field.name.replace("_", " ")).replace("%", "%%")
+        options = argument_options(hints[field.name])
+        if field.name in FIELD_CHOICES:
+            options = {"choices": list(FIELD_CHOICES[field.name])}
         group.add_argument(
-            option,
-            dest=dest,
-            default=None,
-            help=text + _default_text(field),
-            **argument_options(hints[field.name]),
+            option, dest=dest, default=None, help=text + _default_text(field), **options
         )
         flags.append(ConfigurationFlag(field.name, option, dest))
     return flags

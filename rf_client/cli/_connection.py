@@ -49,19 +49,16 @@ def connection_parent() -> Parser:
             "users in the process list); never printed"
         ),
     )
-    mode = group.add_mutually_exclusive_group()
-    mode.add_argument(
+    # Not an argparse mutually exclusive group: nested in an argument group it is deprecated,
+    # and on its own it would list these two apart from the other connection options.
+    group.add_argument(
         "--api-v0",
-        dest="api_mode",
-        action="store_const",
-        const="v0",
+        action="store_true",
         help="speak the hosted v0 API (default: chosen from the URL)",
     )
-    mode.add_argument(
+    group.add_argument(
         "--api-v1",
-        dest="api_mode",
-        action="store_const",
-        const="v1",
+        action="store_true",
         help="speak a self-hosted server's v1 API",
     )
     group.add_argument(
@@ -92,6 +89,8 @@ def client_from_args(args: argparse.Namespace) -> InferenceHTTPClient:
     Raises:
         UsageError: The URL or an option value is invalid.
     """
+    if args.api_v0 and args.api_v1:
+        raise UsageError("--api-v0 and --api-v1 exclude each other: give one.")
     url = args.api_url or os.environ.get(API_URL_ENV) or DEFAULT_API_URL
     options: dict[str, Any] = {"max_retries": args.max_retries}
     if args.timeout is not None:
@@ -100,8 +99,8 @@ def client_from_args(args: argparse.Namespace) -> InferenceHTTPClient:
         client = InferenceHTTPClient(url, api_key_of(args), **options)
     except InvalidParameterError as error:
         raise UsageError(f"--api-url: {error}") from None
-    if args.api_mode == "v0":
+    if args.api_v0:
         client.select_api_v0()
-    elif args.api_mode == "v1":
+    elif args.api_v1:
         client.select_api_v1()
     return client

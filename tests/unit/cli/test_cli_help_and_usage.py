@@ -53,7 +53,9 @@ def test_infer_help_lists_configuration_flags_with_their_docs(cli: RunCLI) -> No
     assert "--max-batch-size N" in out
     assert "(default: 1)" in out
     # ``format`` is a configuration field and the output option: the field gets a prefix.
-    assert "--config-format TEXT" in out
+    assert "--config-format {json,image,image_and_json}" in out
+    assert "(confidence)" in out  # reST markup of the docstring is gone
+    assert "``" not in out
     assert "--format {json,table}" in out
 
 
@@ -91,7 +93,7 @@ def _spec(tmp_path: Path, content: str) -> str:
         ),
         (["infer", "x.jpg", "--model-id", "a/1", "--api-url", "ftp://x"], "--api-url"),
         (["infer", "x.jpg", "--model-id", "a/1", "--timeout", "0"], "seconds above 0"),
-        (["infer", "x.jpg", "--model-id", "a/1", "--api-v0", "--api-v1"], "not allowed with"),
+        (["infer", "x.jpg", "--model-id", "a/1", "--api-v0", "--api-v1"], "exclude each other"),
         (["infer", "x.jpg", "--model-id", "a/1", "--bogus"], "unrecognized arguments: --bogus"),
         (["nonsense"], "invalid choice: 'nonsense'"),
         (["models"], "the following arguments are required: ACTION"),
