@@ -45,6 +45,13 @@ check-generated: $(STAMP)
 e2e: $(STAMP)
 	$(BIN)/pytest tests/e2e -p no:cacheprovider
 
+# The README's first command: a real job through rf-client (the CLI) against the real server:
+# installs it on first use (cached outside the clone), builds the offline models, starts it on
+# a free loopback port and always stops it. `make demo API_URL=http://...` uses that server
+# instead (it must serve the offline models). Annotated images go to demo-output/.
+demo: $(STAMP)
+	$(BIN)/python scripts/demo.py $(if $(API_URL),--api-url $(API_URL))
+
 # Benchmarks against inference-sdk 1.8.3, not part of the tests: makes bench/.venvs/sdk on
 # first use, runs both clients against the same loopback servers and the real server
 # (installed on first use), writes bench/results.json and docs/benchmarks.md. Options go in
