@@ -142,10 +142,15 @@ def check_mapping(value: object, name: str, expected: str) -> dict[str, Any]:
     """``value`` (None: empty) as a dict with string keys; InvalidParameterError otherwise."""
     if value is None:
         return {}
-    if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
+    if not isinstance(value, Mapping):
         raise InvalidParameterError(
             f"{name} must be a dict of {expected}, not {type(value).__name__}."
         )
+    for key in value:
+        if not isinstance(key, str):
+            raise InvalidParameterError(
+                f"{name} must be a dict of {expected}; its key {key!r} is not a string."
+            )
     return dict(value)
 
 
