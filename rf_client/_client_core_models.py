@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 Prediction = dict[str, Any]
 BatchPlan = Callable[["CallContext", list[object]], "Plan[BatchOutcome[Prediction]]"]
+"""Makes a method's plan from the call's context and its list of inputs."""
 
 
 class CoreModelsMixin(BaseClient):
