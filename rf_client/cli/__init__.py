@@ -11,6 +11,7 @@ result, 130 interrupted.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -83,5 +84,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.write("\nrf-client: interrupted\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        # The reader went away (`rf-client infer ... | head`): stop quietly, as Unix tools do.
+        # The reader went away (`rf-client infer ... | head`): stop quietly, as Unix tools do,
+        # and point stdout at nothing so the interpreter's final flush does not complain.
+        _silence_stdout()
         return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # replaced by a non-file stream
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, descriptor)
+    finally:
+        os.close(devnull)

@@ -57,5 +57,7 @@ def run_infer(args: argparse.Namespace, out: TextIO, err: TextIO, secrets: list[
     if not args.quiet:
         err.write(f"rf-client: {progress.summary()}\n")
         if folder is not None and emitter.files:
-            err.write(f"rf-client: {len(emitter.files)} images saved in {folder.folder}/\n")
+            count = len(emitter.files)
+            noun = "image" if count == 1 else "images"
+            err.write(f"rf-client: {count} {noun} saved in {folder.folder}/\n")
     return exit_code_for_failures(emitter.failures, emitter.succeeded)

@@ -14,6 +14,7 @@ frame read with OpenCV.
 from __future__ import annotations
 
 import functools
+import itertools
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
@@ -105,18 +106,14 @@ class InferJob:
         if not inputs:
             self._images([None])
             return
-        index = 0
-        while index < len(inputs):
-            item = inputs[index]
-            if isinstance(item, VideoInput):
-                self._video(item)
-                index += 1
-                continue
-            group: list[ImageInput | None] = []
-            while index < len(inputs) and isinstance(inputs[index], ImageInput):
-                group.append(inputs[index])  # type: ignore[arg-type]  # checked just above
-                index += 1
-            self._images(group)
+        for is_video, run in itertools.groupby(inputs, key=lambda i: isinstance(i, VideoInput)):
+            if is_video:
+                for video in run:
+                    assert isinstance(video, VideoInput)
+                    self._video(video)
+            else:
+                # Consecutive images share the batches and the window of requests in flight.
+                self._images([image for image in run if isinstance(image, ImageInput)])
 
     def _describe_model(self, inputs: Sequence[Input]) -> bool:
         """Look the model up first (v1): one clear error instead of one per item."""
@@ -176,8 +173,11 @@ class InferJob:
         """Remember a connection failure that came before any success; True to stop."""
         if self.emitter.succeeded or not reports:
             return False
-        if all(isinstance(r.error, APIConnectionError) for r in reports):
-            self.unreachable = reports[0].error  # type: ignore[assignment]  # checked above
+        first = reports[0].error
+        if isinstance(first, APIConnectionError) and all(
+            isinstance(report.error, APIConnectionError) for report in reports
+        ):
+            self.unreachable = first
         return self.unreachable is not None
 
     def _unit(

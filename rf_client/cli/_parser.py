@@ -48,8 +48,9 @@ output:
     {{"input": "bad.jpg", "ok": false, "error": {{"type": "...", "message": "..."}}}}
   "files" lists the images written with --output-dir. Images inside results are
   {{"type": "base64", "value": ...}} objects, or {{"type": "file", "path": ...}} with --output-dir.
-  A workflow's result is its outputs dict. A progress bar (on a terminal) and a summary
-  go to stderr.
+  A workflow's result is its outputs dict. --format table prints the input, what was
+  found, the top confidence and the time of its request (for video frames: the time since
+  the frame before). A progress bar (on a terminal) and a summary go to stderr.
 
 {EXIT_CODES_EPILOG}"""
 
