@@ -7,7 +7,9 @@ import asyncio
 import pytest
 
 from rf_client import (
+    APIKeyNotProvided,
     InferenceHTTPClient,
+    InvalidModelIdentifier,
     ModelNotSelectedError,
     WrongClientModeError,
 )
@@ -68,4 +70,17 @@ def test_v1_route_refuses_v0_mode_and_a_missing_model(
         client.infer_from_api_v1(IMAGE)
     with pytest.raises(ModelNotSelectedError):
         InferenceHTTPClient(fake_server.url, "key").infer(IMAGE)
+    assert fake_server.requests == []
+
+
+def test_v0_needs_an_api_key_and_a_project_version_model_id(
+    fake_server: FakeServer, runner: Runner
+) -> None:
+    serve_models(fake_server, {"m/1": ModelSpec()})
+    keyless = InferenceHTTPClient(fake_server.url).select_api_v0()
+    with pytest.raises(APIKeyNotProvided):
+        runner.infer(keyless, IMAGE, "m/1")
+    client = InferenceHTTPClient(fake_server.url, "key").select_api_v0()
+    with pytest.raises(InvalidModelIdentifier):
+        runner.infer(client, IMAGE, "workspace/m/1")
     assert fake_server.requests == []
