@@ -203,20 +203,22 @@ def infer_v1_request(
 ) -> Plan[list[T]]:
     """One v1 request with ``batch`` images; one result per image, in order."""
     from rf_api_v1 import models
-    from rf_api_v1.types import UNSET
 
     prepared: list[PreparedImage] = []
     for item in batch:
         prepared.append((yield from prepare_image(item, max_size, ctx.options)))
-    images = [
-        models.InferenceRequestImage(type_="base64", value=image.base64()) for image in prepared
-    ]
-    body = getattr(models, route.request_model)(
-        model_id=model_id,
-        image=images[0] if len(images) == 1 else images,
-        api_key=ctx.legacy_api_key() or UNSET,
+    images = [{"type": "base64", "value": image.base64()} for image in prepared]
+    fields: dict[str, Any] = {
+        "model_id": model_id,
+        "image": images[0] if len(images) == 1 else images,
         **ctx.configuration.to_api_call_parameters(ctx.mode, task_type),
-    )
+    }
+    key = ctx.legacy_api_key()
+    if key:
+        fields["api_key"] = key
+    # from_dict, not the constructor: it turns wire values ("rle", "best") into the generated
+    # enums that to_dict expects, exactly as a server-side parser would.
+    body = getattr(models, route.request_model).from_dict(fields)
     kwargs = generated_v1(route.operation).build_request_kwargs(body=body, **billing_query(ctx))
     reply = yield from send(ctx.authorised(Request.from_generated(kwargs)), ctx.options)
     data = reply.json()

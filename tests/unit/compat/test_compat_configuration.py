@@ -214,29 +214,6 @@ V1_DEFAULT_BODY: dict[str, dict[str, Any]] = {
 
 V0_DEFAULT_QUERY = {"disable_active_learning": "false", "allow_reduced_mask_resolution": "false"}
 
-RESPONSE_MASK_FORMAT_BUG = pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason=(
-        "rf_client/_ops/inference.py infer_v1_request passes the configuration's "
-        "response_mask_format string ('rle') straight into the generated "
-        "InstanceSegmentationInferenceRequest, whose to_dict() calls .value on it: an "
-        "AttributeError escapes (not even an rf-client error) and nothing is sent. It should "
-        "convert it to the generated enum (as v0_query_arguments does for LegacyMaskFormat) and "
-        "send response_mask_format='rle' in the JSON body."
-    ),
-)
-
-
-def _tasks(tasks: list[str]) -> list[Any]:
-    return [
-        pytest.param(task, marks=RESPONSE_MASK_FORMAT_BUG)
-        if task == "instance-segmentation"
-        else task
-        for task in tasks
-    ]
-
-
 TASKS = list(V1_BODY)
 SDK_TASKS = [task for task in TASKS if task != "semantic-segmentation"]
 
@@ -293,7 +270,7 @@ def test_defaults_match_inference_sdk_1_8_3() -> None:
     assert json.loads(json.dumps(ours)) == sdk_defaults
 
 
-@pytest.mark.parametrize("task_type", _tasks(TASKS))
+@pytest.mark.parametrize("task_type", TASKS)
 def test_v1_body_carries_every_field_under_its_1_8_3_name(
     fake_server: FakeServer, runner: Runner, task_type: str
 ) -> None:
@@ -441,7 +418,7 @@ print(json.dumps(out))
     return result
 
 
-@pytest.mark.parametrize("task_type", _tasks(SDK_TASKS))
+@pytest.mark.parametrize("task_type", SDK_TASKS)
 def test_v1_wire_matches_inference_sdk_1_8_3(
     fake_server: FakeServer, sdk_wire: dict[str, Any], task_type: str
 ) -> None:
