@@ -28,11 +28,25 @@ CONCURRENCIES = (1, 8)
 
 
 class Clients(TypedDict):
-    """The interpreter each client runs under, and patches applied to rf-client."""
+    """The interpreter each client runs under; patches applied to rf-client, or the folder
+    of a patched copy of the tree whose ``rf_client`` is measured instead of the checkout's."""
 
     rf_python: str
     sdk_python: str
     patches: list[str]
+    rf_source: str | None
+
+
+def rf_task(clients: Clients, task: dict[str, Any]) -> dict[str, Any]:
+    """``task`` for an rf-client worker, with the patches and source folder to use."""
+    return {**task, "patches": clients["patches"], "rf_source": clients["rf_source"]}
+
+
+def run_client(clients: Clients, client: str, task: dict[str, Any]) -> dict[str, Any]:
+    """Run ``task`` for ``client`` (rf-client or inference-sdk) under its interpreter."""
+    if client == RF:
+        return run_worker(clients["rf_python"], rf_task(clients, {**task, "client": RF}))
+    return run_worker(clients["sdk_python"], {**task, "client": client})
 
 
 def _pinned() -> None:
@@ -56,6 +70,9 @@ def import_time(clients: Clients, runs: int) -> dict[str, Any]:
         RF: (clients["rf_python"], "rf_client"),
         SDK: (clients["sdk_python"], "inference_sdk"),
     }
+    environment = dict(os.environ)
+    if clients["rf_source"]:
+        environment["PYTHONPATH"] = clients["rf_source"]
     imports: dict[str, list[float]] = {RF: [], SDK: []}
     processes: dict[str, list[float]] = {RF: [], SDK: []}
     for index in range(runs + 1):
@@ -68,6 +85,7 @@ def import_time(clients: Clients, runs: int) -> dict[str, Any]:
                 text=True,
                 check=True,
                 preexec_fn=_pinned,  # the benchmark runs no threads of its own here
+                env=environment if client == RF else None,
             )
             wall = time.perf_counter() - start
             if index:
@@ -96,9 +114,8 @@ def requests_per_call(clients: Clients, url: str, image: str, calls: int = 5) ->
             "image": image,
             "model_id": MODEL_ID,
             "calls": calls,
-            "patches": clients["patches"] if client == RF else [],
         }
-        result[client] = run_worker(python, task)
+        result[client] = run_worker(python, rf_task(clients, task) if client == RF else task)
     result["rf_client_after_first"] = max(result[RF]["per_call"][1:])
     return result
 
@@ -129,6 +146,7 @@ def instant_throughput(
         "max_size": INPUT_SIZE,
         "concurrencies": list(CONCURRENCIES),
         "repeats": repeats,
+        "instant": True,
     }
     variants: list[tuple[str, str, dict[str, Any]]] = [
         (RAW, clients["rf_python"], {"kind": "raw_httpx", "client": RAW, "encode": False}),
@@ -136,7 +154,7 @@ def instant_throughput(
         (
             RF,
             clients["rf_python"],
-            {"kind": "throughput", "client": RF, "patches": clients["patches"]},
+            rf_task(clients, {"kind": "throughput", "client": RF}),
         ),
         (SDK, clients["sdk_python"], {"kind": "throughput", "client": SDK}),
     ]
@@ -176,12 +194,12 @@ def numpy_cpu(
     """Client CPU per 640x480 BGR frame (one ``infer`` each) against bare imencode + base64."""
     samples: dict[str, dict[str, list[float]]] = {}
     for _ in range(rounds):
-        for client, python in ((RF, clients["rf_python"]), (SDK, clients["sdk_python"])):
-            result = run_worker(
-                python,
+        for client in (RF, SDK):
+            result = run_client(
+                clients,
+                client,
                 {
                     "kind": "numpy_cpu",
-                    "client": client,
                     "url": url,
                     "model_id": MODEL_ID,
                     "source": source,
@@ -189,12 +207,11 @@ def numpy_cpu(
                     "width": 640,
                     "height": 480,
                     "rounds": 3,
-                    "patches": clients["patches"] if client == RF else [],
                 },
             )
-            entry = samples.setdefault(client, {"bare": [], "client": []})
-            entry["bare"].extend(1000 * value for value in result["bare_cpu_per_frame"])
-            entry["client"].extend(1000 * value for value in result["client_cpu_per_frame"])
+            entry = samples.setdefault(client, {"bare": [], "client": [], "raw_post": []})
+            for name in entry:
+                entry[name].extend(1000 * value for value in result[f"{name}_cpu_per_frame"])
     output: dict[str, Any] = {"frames": frames, "size": "640x480", "rounds": rounds}
     for client, entry in samples.items():
         bare, through = summarize(entry["bare"]), summarize(entry["client"])
@@ -203,52 +220,61 @@ def numpy_cpu(
             "client_cpu_ms": through,
             "ratio_to_bare": ratio(through, bare),
         }
+        if entry["raw_post"]:
+            floor = summarize(entry["raw_post"])
+            output[client]["raw_post_cpu_ms"] = floor
+            output[client]["raw_post_ratio_to_bare"] = ratio(floor, bare)
     return output
 
 
-def has_method(python: str, name: str) -> bool:
-    """Whether rf-client's ``InferenceHTTPClient`` (under ``python``) has method ``name``."""
-    probe = subprocess.run(
-        [
-            python,
-            "-c",
-            f"from rf_client import InferenceHTTPClient as C; print(hasattr(C, {name!r}))",
-        ],
+def has_method(clients: Clients, name: str) -> bool:
+    """Whether the measured rf-client's ``InferenceHTTPClient`` has method ``name``."""
+    probe = (
+        "import sys; sys.path[:0] = sys.argv[1:]; "
+        f"from rf_client import InferenceHTTPClient as C; print(hasattr(C, {name!r}))"
+    )
+    done = subprocess.run(
+        [clients["rf_python"], "-c", probe, *filter(None, [clients["rf_source"]])],
         cwd=REPO_DIR,
         capture_output=True,
         text=True,
         check=False,
     )
-    return probe.stdout.strip() == "True"
+    return done.stdout.strip() == "True"
 
 
 def stream_memory(
     clients: Clients, url: str, server_pid: int, sources: dict[str, str], warmup_items: int = 100
 ) -> dict[str, Any]:
     """Peak RSS growth over ``infer_on_stream`` of each source (video, folder), both clients."""
-    if not has_method(clients["rf_python"], "infer_on_stream"):
+    if not has_method(clients, "infer_on_stream"):
         return {"skipped": "rf-client has no infer_on_stream yet"}
     output: dict[str, Any] = {"warmup_items": warmup_items}
     for label, source in sources.items():
         entry: dict[str, Any] = {}
-        for client, python in ((RF, clients["rf_python"]), (SDK, clients["sdk_python"])):
-            entry[client] = run_worker(
-                python,
+        for client in (RF, SDK):
+            entry[client] = run_client(
+                clients,
+                client,
                 {
                     "kind": "stream_memory",
-                    "client": client,
                     "url": url,
                     "server_pid": server_pid,
                     "model_id": MODEL_ID,
                     "source": source,
                     "warmup_items": warmup_items,
-                    "patches": clients["patches"] if client == RF else [],
                 },
             )
         output[label] = entry
     return output
 
 
-def default_clients(sdk_python: Path, patches: list[str]) -> Clients:
-    """rf-client from the running interpreter's venv; inference-sdk from its own venv."""
-    return Clients(rf_python=sys.executable, sdk_python=str(sdk_python), patches=patches)
+def default_clients(sdk_python: Path, patches: list[str], rf_source: Path | None) -> Clients:
+    """rf-client from the running interpreter's venv (or ``rf_source``); inference-sdk from
+    its own venv."""
+    return Clients(
+        rf_python=sys.executable,
+        sdk_python=str(sdk_python),
+        patches=patches,
+        rf_source=None if rf_source is None else str(rf_source.resolve()),
+    )

@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bench.measures import CONCURRENCIES, RF, SDK, Clients, has_method
-from bench.processes import SERVER_CPU, descendants, pin_process, run_worker
+from bench.measures import CONCURRENCIES, RF, SDK, Clients, has_method, run_client
+from bench.processes import SERVER_CPU, descendants, pin_process
 from bench.stats import ratio, summarize
 
 MODEL_ID = "offline-od/1"
@@ -50,11 +50,8 @@ def _compare(
 ) -> dict[str, Any]:
     results: dict[str, list[dict[str, Any]]] = {RF: [], SDK: []}
     for _ in range(rounds):
-        for client, python in ((RF, clients["rf_python"]), (SDK, clients["sdk_python"])):
-            task = {**base_task, "client": client}
-            if client == RF:
-                task["patches"] = clients["patches"]
-            results[client].append(run_worker(python, task))
+        for client in (RF, SDK):
+            results[client].append(run_client(clients, client, base_task))
     rates = {client: _rates(found, images) for client, found in results.items()}
     return {
         "images": images,
@@ -100,7 +97,7 @@ def real_server(
                 len(images),
             ),
         }
-        if has_method(clients["rf_python"], "run_workflow"):
+        if has_method(clients, "run_workflow"):
             calls = [qr_image] * len(images)
             output["workflow"] = _compare(
                 clients,

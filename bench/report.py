@@ -137,11 +137,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"{setup['rounds']} rounds x {setup['repeats']} repeats unless stated.",
         "",
         f"- Run: {results['generated_at']}, rf-client commit {machine['rf_client_commit']}"
-        + (
-            f", rf-client patched with {', '.join(setup['rf_client_patches'])}"
-            if setup["rf_client_patches"]
-            else ""
-        ),
+        + _variant(setup),
         f"- Machine: {machine['cpu_model']}, {machine['cores']} cores, "
         f"{machine['memory_gib']} GiB; {machine['os']} (kernel {machine['kernel']}); "
         f"Python {machine['python']}",
@@ -166,6 +162,16 @@ def markdown(results: dict[str, Any]) -> str:
     if FINDINGS.exists():
         lines += ["", FINDINGS.read_text().rstrip()]
     return "\n".join(lines) + "\n"
+
+
+def _variant(setup: dict[str, Any]) -> str:
+    """What was measured instead of the checkout's rf-client, if anything."""
+    text = ""
+    if setup.get("rf_client_source"):
+        text += f", rf-client from {setup['rf_client_source']}"
+    if setup["rf_client_patches"]:
+        text += f", rf-client patched with {', '.join(setup['rf_client_patches'])}"
+    return text
 
 
 def _import_section(found: dict[str, Any]) -> list[str]:
@@ -256,7 +262,9 @@ def _numpy_section(found: dict[str, Any]) -> list[str]:
         "",
         f"## 4. numpy input: client CPU per {data['size']} BGR frame (one `infer` per frame)",
         "",
-        "| client | bare `cv2.imencode` + base64 (ms) | through the client (ms) | ratio |",
+        "Process CPU ms per frame, measured in the client's own process (its OpenCV build).",
+        "",
+        "| client | bare `cv2.imencode` + base64 | through the client | ratio |",
         "| --- | --- | --- | --- |",
     ]
     for client in (RF, SDK):
@@ -265,6 +273,14 @@ def _numpy_section(found: dict[str, Any]) -> list[str]:
             f"| {client} | {_range(row['bare_encode_cpu_ms'], 2)} | "
             f"{_range(row['client_cpu_ms'], 2)} | {row['ratio_to_bare']:.2f} |"
         )
+    floor = data[RF].get("raw_post_cpu_ms")
+    if floor is not None:
+        lines += [
+            "",
+            f"Floor of any client posting one frame per request (encode + one pooled httpx "
+            f"POST, reply parsed, no validation): {_range(floor, 2)} ms, "
+            f"{data[RF]['raw_post_ratio_to_bare']:.2f}x the bare encode.",
+        ]
     return lines
 
 

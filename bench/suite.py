@@ -56,6 +56,12 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         default="",
         help=f"apply proposed rf-client fixes in its workers: {','.join(PATCHES)}",
     )
+    parser.add_argument(
+        "--rf-source",
+        type=Path,
+        default=None,
+        help="measure the rf_client package in this folder (a patched copy of the tree)",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS, help="results JSON path")
     parser.add_argument("--docs", type=Path, default=DOCS, help="Markdown summary path")
     arguments = parser.parse_args(argv)
@@ -70,7 +76,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 def run(arguments: argparse.Namespace) -> dict[str, Any]:
     """Every requested step; the results document."""
     sdk_python = ensure_sdk_venv()
-    clients = measures.default_clients(sdk_python, arguments.patch_list)
+    clients = measures.default_clients(sdk_python, arguments.patch_list, arguments.rf_source)
     print("preparing inputs under bench/.work ...", flush=True)
     fixtures = make_all(WORK_DIR)
     results: dict[str, Any] = {
@@ -83,6 +89,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
             "repeats": arguments.repeats,
             "inference_sdk": SDK_VERSION,
             "rf_client_patches": arguments.patch_list,
+            "rf_client_source": clients["rf_source"],
             "load_average_start": list(os.getloadavg()),
         },
         "measurements": {},

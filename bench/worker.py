@@ -16,7 +16,6 @@ import base64
 import importlib
 import json
 import os
-import statistics
 import sys
 import threading
 import time
@@ -146,7 +145,9 @@ def throughput(task: Task) -> Result:
     images: list[str] = task["images"]
     # The warm-up opens a connection and lets a client cache the model's description.
     client.infer(images[0], model_id=task["model_id"])
-    reset_server_stats(task["url"])
+    instant = task.get("instant", False)  # only the instant server counts request bodies
+    if instant:
+        reset_server_stats(task["url"])
     runs: dict[str, list[Timing]] = {}
     for concurrency in task["concurrencies"]:
         configure(client, task["client"], concurrency)
@@ -155,7 +156,8 @@ def throughput(task: Task) -> Result:
                 results = client.infer(images, model_id=task["model_id"])
             _expect_results(results, len(images))
             runs.setdefault(str(concurrency), []).append(timing)
-    return {"images": len(images), "runs": runs, "body_bytes": request_body_sizes(task["url"])}
+    sizes = request_body_sizes(task["url"]) if instant else {}
+    return {"images": len(images), "runs": runs, "body_bytes": sizes}
 
 
 def _expect_results(results: object, count: int) -> None:
@@ -247,7 +249,9 @@ def numpy_frames(source: str, count: int, width: int, height: int) -> list[Any]:
 def numpy_cpu(task: Task) -> Result:
     """Client CPU per numpy frame (one ``infer`` per frame) and bare encode CPU per frame.
 
-    The two alternate ``rounds`` times in this process, with the same OpenCV build.
+    They alternate ``rounds`` times in this process, with the same OpenCV build. Where httpx
+    is installed (the project's venv), a third runner encodes each frame and posts it with a
+    pooled ``httpx.Client``: the floor of any Python client that sends one frame per request.
     """
     import cv2
 
@@ -255,6 +259,7 @@ def numpy_cpu(task: Task) -> Result:
     client = make_client(task["client"], task["url"])
     client.infer(frames[0], model_id=task["model_id"])
     params = [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY]
+    prefix = json.dumps({"model_id": task["model_id"], "image": {"type": "base64"}})[:-2]
 
     def bare() -> None:
         for frame in frames:
@@ -266,19 +271,42 @@ def numpy_cpu(task: Task) -> Result:
         for frame in frames:
             client.infer(frame, model_id=task["model_id"])
 
-    bare_runs: list[float] = []
-    client_runs: list[float] = []
+    runners: dict[str, Callable[[], None]] = {"bare": bare, "client": through_client}
+    try:
+        import httpx
+    except ImportError:
+        http = None
+    else:
+        http = httpx.Client()
+        url = task["url"] + "/infer/object_detection"
+        headers = {"content-type": "application/json"}
+
+        def raw_post() -> None:
+            assert http is not None
+            for frame in frames:
+                ok, encoded = cv2.imencode(".jpg", frame, params)
+                assert ok
+                value = base64.b64encode(encoded.tobytes())
+                body = b"".join((prefix.encode(), b',"value":"', value, b'"}}'))
+                response = http.post(url, content=body, headers=headers)
+                response.raise_for_status()
+                response.json()
+
+        raw_post()
+        runners["raw_post"] = raw_post
+    samples: dict[str, list[float]] = {name: [] for name in runners}
     for _ in range(task["rounds"]):
-        for runner, runs in ((bare, bare_runs), (through_client, client_runs)):
+        for name, runner in runners.items():
             with timed(None) as timing:
                 runner()
-            runs.append(timing["cpu_seconds"] / len(frames))
+            samples[name].append(timing["cpu_seconds"] / len(frames))
+    if http is not None:
+        http.close()
     return {
         "frames": len(frames),
-        "bare_cpu_per_frame": bare_runs,
-        "client_cpu_per_frame": client_runs,
-        "bare_median": statistics.median(bare_runs),
-        "client_median": statistics.median(client_runs),
+        "bare_cpu_per_frame": samples["bare"],
+        "client_cpu_per_frame": samples["client"],
+        "raw_post_cpu_per_frame": samples.get("raw_post", []),
     }
 
 
@@ -391,6 +419,10 @@ def main(argv: list[str]) -> None:
     task: Task = json.loads(argv[0])
     if task.get("cpu") is not None:
         os.sched_setaffinity(0, {task["cpu"]})
+    if task.get("rf_source"):
+        # A patched copy of the tree: its rf_client wins over the checkout's (``-m`` put the
+        # checkout first on the path).
+        sys.path.insert(0, task["rf_source"])
     if task.get("patches"):
         from bench import experiments
 
