@@ -39,12 +39,6 @@ V1_ROUTES = {
 }
 MODELS = list(V1_ROUTES)
 
-RLE_IN_V1_BUG = (
-    "rf_client/_ops/inference.py passes response_mask_format to the generated "
-    "InstanceSegmentationInferenceRequest as a str where it needs the enum "
-    "InstanceSegmentationInferenceRequestResponseMaskFormat: to_dict() raises AttributeError"
-)
-
 
 @pytest.fixture
 def client(real_server: RealServer) -> Iterator[InferenceHTTPClient]:
@@ -149,10 +143,15 @@ def test_rle_masks_in_v0(client: InferenceHTTPClient) -> None:
     assert_rle(client.infer(str(CHELSEA), model_id=SEG_MODEL))
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError, reason=RLE_IN_V1_BUG)
 def test_rle_masks_in_v1(client: InferenceHTTPClient) -> None:
     client.configure(InferenceConfiguration(response_mask_format="rle"))
     assert_rle(client.infer(str(CHELSEA), model_id=SEG_MODEL))
+
+
+async def test_rle_masks_in_v1_async(real_server: RealServer) -> None:
+    async with new_client(real_server.url) as client:
+        client.configure(InferenceConfiguration(response_mask_format="rle"))
+        assert_rle(await client.infer_async(str(CHELSEA), model_id=SEG_MODEL))
 
 
 @pytest.mark.parametrize("mode", ["v1", "v0"])

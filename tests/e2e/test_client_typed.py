@@ -28,6 +28,7 @@ from tests.fixtures.e2e.support import (
     assert_classification,
     assert_keypoints,
     assert_polygons,
+    assert_rle,
     new_client,
 )
 
@@ -98,6 +99,19 @@ def test_instance_segmentation(client: InferenceHTTPClient) -> None:
     assert (len(cat.points), len(dog.points)) == (104, 8)
     assert (cat.points[0].x, cat.points[0].y) == (216.0, 112.0)
     assert_polygons(response.to_dict())
+
+
+def test_instance_segmentation_rle(client: InferenceHTTPClient) -> None:
+    from rf_api_v1.models import InstanceSegmentationRLEPrediction
+
+    client.configure(InferenceConfiguration(response_mask_format="rle"))
+    response = client.typed.infer.instance_segmentation(str(CHELSEA), model_id=SEG_MODEL)
+    cat, dog = response.predictions
+    # RLE masks parse as the RLE variant of the prediction union.
+    assert isinstance(cat, InstanceSegmentationRLEPrediction)
+    assert isinstance(dog, InstanceSegmentationRLEPrediction)
+    assert (cat.x, cat.y, cat.class_) == (225.5, 150.0, "cat")
+    assert_rle(response.to_dict())
 
 
 def test_keypoints_detection(client: InferenceHTTPClient) -> None:
