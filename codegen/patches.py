@@ -121,7 +121,7 @@ def let_the_server_apply_request_defaults(spec: Spec) -> None:
         for prop in schema.get("properties", {}).values():
             if isinstance(prop, dict) and "default" in prop:
                 default = prop.pop("default")
-                note = f"Server default: {json.dumps(default)}."
+                note = f"Server default: {json.dumps(default, sort_keys=True)}."
                 description = str(prop.get("description", "")).rstrip()
                 if description and not description.endswith("."):
                     description += "."

@@ -172,7 +172,7 @@ def infer_v1(
     description = yield from get_model_description(ctx, model)
     if expected_tasks is not None and description.task_type not in expected_tasks:
         raise ModelTaskTypeNotSupportedError(
-            f"model {model!r} is a {description.task_type!r} model, not "
+            f"model {model!r} has task type {description.task_type!r}, not "
             f"{' or '.join(repr(task) for task in expected_tasks)}; call the method for its task."
         )
     route = route_for_task(description.task_type, model)
