@@ -1,7 +1,7 @@
-"""Processes of a benchmark run: the instant server, workers, CPU pinning.
+"""Processes of a benchmark run: the instant server and the workers, on separate CPUs.
 
-Server and client are kept on different CPUs (``SERVER_CPU`` and ``CLIENT_CPU``) so that a
-client's numbers are its own; with a single CPU nothing is pinned.
+Against the instant server, server and client are kept on different CPUs (``SERVER_CPU`` and
+``CLIENT_CPU``) so that a client's numbers are its own; with a single CPU nothing is pinned.
 """
 
 from __future__ import annotations
@@ -46,37 +46,6 @@ def run_worker(python: str | Path, task: dict[str, Any]) -> dict[str, Any]:
         )
     result: dict[str, Any] = json.loads(lines[-1])
     return result
-
-
-def pin_process(pid: int, cpu: int | None) -> None:
-    """Pin every thread of process ``pid`` to ``cpu`` (new threads inherit the pinning)."""
-    if cpu is None:
-        return
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            os.sched_setaffinity(int(task.name), {cpu})
-        except ProcessLookupError:
-            continue
-
-
-def descendants(pid: int) -> list[int]:
-    """Process ids of every live descendant of ``pid``."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry.name))
-    found: list[int] = []
-    pending = [pid]
-    while pending:
-        for child in children.get(pending.pop(), []):
-            found.append(child)
-            pending.append(child)
-    return found
 
 
 @contextmanager

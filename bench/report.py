@@ -317,6 +317,10 @@ def _real_section(found: dict[str, Any]) -> list[str]:
         "",
         f"## 6. Real inference 1.8.3 server ({data['server']['model']}, model-free QR workflow)",
         "",
+        "Not pinned (see `bench/real.py`: onnxruntime's thread pool on a single core halves the",
+        "server's speed); each client warms the server up before its timed rounds. `infer`:",
+        f"{data['infer']['images']} image files per call; workflow: one QR image per call.",
+        "",
         "| call | concurrency | rf-client (images/s) | inference-sdk (images/s) | ratio |",
         "| --- | --- | --- | --- | --- |",
     ]

@@ -136,7 +136,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
             WORK_DIR,
             fixtures["images"][:40],
             fixtures["qr_image"],
-            rounds=max(3, arguments.rounds - 2),
+            rounds=arguments.rounds,
             repeats=2,
         )
     results["setup"]["load_average_end"] = list(os.getloadavg())
