@@ -34,6 +34,7 @@ class Machine(TypedDict):
     os: str
     kernel: str
     rf_client_commit: str | None
+    rf_client_uncommitted_changes: bool
 
 
 def sdk_python() -> Path:
@@ -95,7 +96,8 @@ def _base_interpreter() -> str:
 
 
 def machine_info() -> Machine:
-    """CPU model, cores, memory, Python, OS and the checked-out commit."""
+    """CPU model, cores, memory, Python, OS, the checked-out commit and whether rf-client's
+    files differ from it (the benchmark measures the working tree)."""
     cpu_model = platform.processor() or "unknown"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -124,6 +126,12 @@ def machine_info() -> Machine:
         text=True,
         check=False,
     )
+    changes = subprocess.run(
+        ["git", "-C", str(REPO_DIR), "status", "--porcelain", "--", "rf_client", "generated"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return Machine(
         cpu_model=cpu_model,
         cores=os.cpu_count() or 1,
@@ -132,4 +140,5 @@ def machine_info() -> Machine:
         os=os_name,
         kernel=platform.release(),
         rf_client_commit=commit.stdout.strip() or None,
+        rf_client_uncommitted_changes=bool(changes.stdout.strip()),
     )

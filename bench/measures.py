@@ -28,13 +28,14 @@ CONCURRENCIES = (1, 8)
 
 
 class Clients(TypedDict):
-    """The interpreter each client runs under; patches applied to rf-client, or the folder
-    of a patched copy of the tree whose ``rf_client`` is measured instead of the checkout's."""
+    """The interpreter each client runs under; patches applied to rf-client; the import
+    paths of a patched copy of the tree whose ``rf_client`` (and generated ``rf_api_v1``) are
+    measured instead of the checkout's (empty: the checkout's)."""
 
     rf_python: str
     sdk_python: str
     patches: list[str]
-    rf_source: str | None
+    rf_source: list[str]
 
 
 def rf_task(clients: Clients, task: dict[str, Any]) -> dict[str, Any]:
@@ -72,7 +73,7 @@ def import_time(clients: Clients, runs: int) -> dict[str, Any]:
     }
     environment = dict(os.environ)
     if clients["rf_source"]:
-        environment["PYTHONPATH"] = clients["rf_source"]
+        environment["PYTHONPATH"] = os.pathsep.join(clients["rf_source"])
     imports: dict[str, list[float]] = {RF: [], SDK: []}
     processes: dict[str, list[float]] = {RF: [], SDK: []}
     for index in range(runs + 1):
@@ -101,6 +102,27 @@ def import_time(clients: Clients, runs: int) -> dict[str, Any]:
     result["ratio"] = ratio(result[RF]["import_seconds"], result[SDK]["import_seconds"])
     result["process_ratio"] = ratio(result[RF]["process_seconds"], result[SDK]["process_seconds"])
     return result
+
+
+def cold_start(clients: Clients, url: str, image: str, runs: int) -> dict[str, Any]:
+    """Import + construct + first ``infer`` in a fresh process, ``runs`` interleaved times."""
+    samples: dict[str, dict[str, list[float]]] = {
+        client: {"import": [], "first_call": [], "total": []} for client in (RF, SDK)
+    }
+    task = {"kind": "cold_start", "url": url, "image": image, "model_id": MODEL_ID}
+    for _ in range(runs):
+        for client in (RF, SDK):
+            result = run_client(clients, client, task)
+            entry = samples[client]
+            entry["import"].append(result["import_seconds"])
+            entry["first_call"].append(result["first_call_seconds"])
+            entry["total"].append(result["import_seconds"] + result["first_call_seconds"])
+    output: dict[str, Any] = {
+        client: {f"{name}_seconds": summarize(values) for name, values in entry.items()}
+        for client, entry in samples.items()
+    }
+    output["ratio"] = ratio(output[RF]["total_seconds"], output[SDK]["total_seconds"])
+    return output
 
 
 def requests_per_call(clients: Clients, url: str, image: str, calls: int = 5) -> dict[str, Any]:
@@ -234,7 +256,7 @@ def has_method(clients: Clients, name: str) -> bool:
         f"from rf_client import InferenceHTTPClient as C; print(hasattr(C, {name!r}))"
     )
     done = subprocess.run(
-        [clients["rf_python"], "-c", probe, *filter(None, [clients["rf_source"]])],
+        [clients["rf_python"], "-c", probe, *clients["rf_source"]],
         cwd=REPO_DIR,
         capture_output=True,
         text=True,
@@ -269,6 +291,14 @@ def stream_memory(
     return output
 
 
+def source_paths(tree: Path | None) -> list[str]:
+    """The import paths of a copy of the tree: its root and its ``generated`` folder."""
+    if tree is None:
+        return []
+    root = tree.resolve()
+    return [str(path) for path in (root, root / "generated") if path.is_dir()]
+
+
 def default_clients(sdk_python: Path, patches: list[str], rf_source: Path | None) -> Clients:
     """rf-client from the running interpreter's venv (or ``rf_source``); inference-sdk from
     its own venv."""
@@ -276,5 +306,5 @@ def default_clients(sdk_python: Path, patches: list[str], rf_source: Path | None
         rf_python=sys.executable,
         sdk_python=str(sdk_python),
         patches=patches,
-        rf_source=None if rf_source is None else str(rf_source.resolve()),
+        rf_source=source_paths(rf_source),
     )

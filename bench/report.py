@@ -137,6 +137,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"{setup['rounds']} rounds x {setup['repeats']} repeats unless stated.",
         "",
         f"- Run: {results['generated_at']}, rf-client commit {machine['rf_client_commit']}"
+        + (" plus uncommitted changes" if machine.get("rf_client_uncommitted_changes") else "")
         + _variant(setup),
         f"- Machine: {machine['cpu_model']}, {machine['cores']} cores, "
         f"{machine['memory_gib']} GiB; {machine['os']} (kernel {machine['kernel']}); "
@@ -168,7 +169,7 @@ def _variant(setup: dict[str, Any]) -> str:
     """What was measured instead of the checkout's rf-client, if anything."""
     text = ""
     if setup.get("rf_client_source"):
-        text += f", rf-client from {setup['rf_client_source']}"
+        text += f", rf-client from {setup['rf_client_source'][0]}"
     if setup["rf_client_patches"]:
         text += f", rf-client patched with {', '.join(setup['rf_client_patches'])}"
     return text
@@ -193,6 +194,30 @@ def _import_section(found: dict[str, Any]) -> list[str]:
         "",
         f"Ratio rf-client / inference-sdk: import {data['ratio']:.3f}, whole process "
         f"{data['process_ratio']:.3f}.",
+        *_cold_start_lines(found),
+    ]
+
+
+def _cold_start_lines(found: dict[str, Any]) -> list[str]:
+    data = found.get("cold_start")
+    if data is None:
+        return []
+    rows = [
+        f"| {client} | {_range(_scale(data[client]['import_seconds'], 1000))} | "
+        f"{_range(_scale(data[client]['first_call_seconds'], 1000))} | "
+        f"{_range(_scale(data[client]['total_seconds'], 1000))} |"
+        for client in (RF, SDK)
+    ]
+    return [
+        "",
+        "Cold start in a fresh process (ms): import, then construct the client and get the",
+        "first `infer` result from the instant server (what a short script waits for).",
+        "",
+        "| client | import | construct + first infer | total |",
+        "| --- | --- | --- | --- |",
+        *rows,
+        "",
+        f"Ratio rf-client / inference-sdk, total: {data['ratio']:.3f}.",
     ]
 
 

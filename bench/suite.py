@@ -99,8 +99,13 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     if "import" in steps:
         print("1. import time ...", flush=True)
         found["import_time"] = measures.import_time(clients, runs=max(9, arguments.rounds))
-    if {"requests", "throughput", "numpy", "stream"} & set(steps):
+    if {"import", "requests", "throughput", "numpy", "stream"} & set(steps):
         with instant_server() as (url, server_pid):
+            if "import" in steps:
+                print("1b. cold start: import, construct, first infer ...", flush=True)
+                found["cold_start"] = measures.cold_start(
+                    clients, url, fixtures["images"][0], runs=max(7, arguments.rounds)
+                )
             if "requests" in steps:
                 print("2. requests per infer call ...", flush=True)
                 found["requests_per_call"] = measures.requests_per_call(

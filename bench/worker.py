@@ -128,6 +128,23 @@ def reset_server_stats(url: str) -> None:
 # Measurements.
 
 
+def cold_start(task: Task) -> Result:
+    """Seconds to import the client, construct it and get the first ``infer`` result.
+
+    Run first thing in a fresh process: the first call pays for whatever the client loads
+    lazily (rf-client imports its generated models then).
+    """
+    start = time.perf_counter()
+    package = _package(task["client"])
+    imported = time.perf_counter()
+    client = package.InferenceHTTPClient(api_url=task["url"], api_key=None)
+    result = client.infer(task["image"], model_id=task["model_id"])
+    done = time.perf_counter()
+    if not isinstance(result, dict):
+        raise RuntimeError(f"infer answered {type(result).__name__}")
+    return {"import_seconds": imported - start, "first_call_seconds": done - imported}
+
+
 def requests_per_call(task: Task) -> Result:
     """HTTP requests the server receives for each of ``calls`` single-image infer calls."""
     client = make_client(task["client"], task["url"])
@@ -405,6 +422,7 @@ def workflow_throughput(task: Task) -> Result:
 
 
 MEASUREMENTS: dict[str, Callable[[Task], Result]] = {
+    "cold_start": cold_start,
     "requests_per_call": requests_per_call,
     "throughput": throughput,
     "raw_httpx": raw_httpx,
@@ -420,9 +438,9 @@ def main(argv: list[str]) -> None:
     if task.get("cpu") is not None:
         os.sched_setaffinity(0, {task["cpu"]})
     if task.get("rf_source"):
-        # A patched copy of the tree: its rf_client wins over the checkout's (``-m`` put the
+        # A patched copy of the tree: its packages win over the checkout's (``-m`` put the
         # checkout first on the path).
-        sys.path.insert(0, task["rf_source"])
+        sys.path[:0] = task["rf_source"]
     if task.get("patches"):
         from bench import experiments
 
