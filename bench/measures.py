@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 from bench.environment import REPO_DIR
-from bench.instant_server import INPUT_SIZE, MODEL_ID
+from bench.instant_server import MODEL_ID
 from bench.processes import CLIENT_CPU, run_worker
 from bench.stats import Summary, ratio, summarize
 
@@ -127,17 +127,14 @@ def cold_start(clients: Clients, url: str, image: str, runs: int) -> dict[str, A
 
 def requests_per_call(clients: Clients, url: str, image: str, calls: int = 5) -> dict[str, Any]:
     """HTTP requests the instant server receives for each of ``calls`` single-image infers."""
-    result: dict[str, Any] = {}
-    for client, python in ((RF, clients["rf_python"]), (SDK, clients["sdk_python"])):
-        task = {
-            "kind": "requests_per_call",
-            "client": client,
-            "url": url,
-            "image": image,
-            "model_id": MODEL_ID,
-            "calls": calls,
-        }
-        result[client] = run_worker(python, rf_task(clients, task) if client == RF else task)
+    task = {
+        "kind": "requests_per_call",
+        "url": url,
+        "image": image,
+        "model_id": MODEL_ID,
+        "calls": calls,
+    }
+    result: dict[str, Any] = {client: run_client(clients, client, task) for client in (RF, SDK)}
     result["rf_client_after_first"] = max(result[RF]["per_call"][1:])
     return result
 
@@ -165,7 +162,6 @@ def instant_throughput(
         "server_pid": server_pid,
         "images": images,
         "model_id": MODEL_ID,
-        "max_size": INPUT_SIZE,
         "concurrencies": list(CONCURRENCIES),
         "repeats": repeats,
         "instant": True,
@@ -173,11 +169,7 @@ def instant_throughput(
     variants: list[tuple[str, str, dict[str, Any]]] = [
         (RAW, clients["rf_python"], {"kind": "raw_httpx", "client": RAW, "encode": False}),
         (RAW_ENCODE, clients["rf_python"], {"kind": "raw_httpx", "client": RAW, "encode": True}),
-        (
-            RF,
-            clients["rf_python"],
-            rf_task(clients, {"kind": "throughput", "client": RF}),
-        ),
+        (RF, clients["rf_python"], rf_task(clients, {"kind": "throughput", "client": RF})),
         (SDK, clients["sdk_python"], {"kind": "throughput", "client": SDK}),
     ]
     timings: dict[tuple[str, str], list[dict[str, Any]]] = {}

@@ -14,6 +14,7 @@ server share the machine as they would in use; each client's rounds warm the ser
 
 from __future__ import annotations
 
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -69,10 +70,16 @@ def _compare(
     warmup = {**base_task, "images": base_task["images"][:8], "repeats": 1}
     for client in (RF, SDK):
         run_client(clients, client, warmup)
-    for _ in range(rounds):
-        for client in (RF, SDK):
+    for index in range(rounds):
+        # Alternate which client goes first, so that neither always meets the server's state
+        # the other left behind.
+        for client in (RF, SDK) if index % 2 == 0 else (SDK, RF):
             results[client].append(run_client(clients, client, base_task))
     rates = {client: _rates(found, images) for client, found in results.items()}
+    paired = {
+        concurrency: summarize(_paired_ratios(results, concurrency, images))
+        for concurrency in map(str, CONCURRENCIES)
+    }
     return {
         "images": images,
         "rounds": rounds,
@@ -80,11 +87,34 @@ def _compare(
         "server_cpu_ms_per_image": {
             client: _server_cpu(found, images) for client, found in results.items()
         },
-        "ratio_rf_client_vs_sdk": {
+        "paired_ratios": paired,
+        "ratio_of_medians": {
             concurrency: ratio(rates[RF][concurrency], rates[SDK][concurrency])
             for concurrency in map(str, CONCURRENCIES)
         },
+        "ratio_rf_client_vs_sdk": {
+            concurrency: paired[concurrency]["median"] for concurrency in map(str, CONCURRENCIES)
+        },
     }
+
+
+def _paired_ratios(
+    results: dict[str, list[dict[str, Any]]], concurrency: str, images: int
+) -> list[float]:
+    """rf-client's rate over inference-sdk's in each round (the two ran back to back).
+
+    The server's own speed drifts between two states during a run (its CPU per image moves
+    between about 10 and 15 ms for either client), so each round's pair is compared and the
+    median of the pairs reported: a drift then hits both sides of most pairs alike.
+    """
+    pairs = []
+    for rf_result, sdk_result in zip(results[RF], results[SDK], strict=True):
+        rf_rate, sdk_rate = (
+            statistics.median(images / run["seconds"] for run in result["runs"][concurrency])
+            for result in (rf_result, sdk_result)
+        )
+        pairs.append(rf_rate / sdk_rate)
+    return pairs
 
 
 def real_server(

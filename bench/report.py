@@ -346,6 +346,10 @@ def _real_section(found: dict[str, Any]) -> list[str]:
         "server's speed); each client warms the server up before its timed rounds. `infer`:",
         f"{data['infer']['images']} image files per call; workflow: one QR image per call.",
         "",
+        "The ratio is the median of per-round ratios (the clients run back to back in each",
+        "round), which the server's drift between a faster and a slower state affects least;",
+        "the (min-max) of those ratios shows the run-to-run spread.",
+        "",
         "| call | concurrency | rf-client (images/s) | inference-sdk (images/s) | ratio |",
         "| --- | --- | --- | --- | --- |",
     ]
@@ -359,6 +363,6 @@ def _real_section(found: dict[str, Any]) -> list[str]:
             lines.append(
                 f"| {kind} | {concurrency} | {_range(rates[RF][concurrency], 1)} | "
                 f"{_range(rates[SDK][concurrency], 1)} | "
-                f"{entry['ratio_rf_client_vs_sdk'][concurrency]:.2f} |"
+                f"{_range(entry['paired_ratios'][concurrency], 2)} |"
             )
     return lines

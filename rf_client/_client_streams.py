@@ -153,10 +153,11 @@ class StreamsMixin(BaseClient):
         Sources, all read with OpenCV (``pip install "rf-client[video]"``): a video file; a
         folder (its files whose extension is in ``image_extensions_for_directory_scan``, in
         sorted path order, not recursive); a camera index (``0`` or ``"0"``); a stream URL
-        (``rtsp://``, ``http(s)://``). Frames go one per request, like :meth:`infer`, with up to
-        ``max_concurrent_requests`` in flight; a frame is read only when a place in that window
-        frees, so memory stays flat on endless streams. The source is released when iteration
-        ends, fails, or the generator is closed (``close()``, or dropping it after ``break``).
+        (``rtsp://``, ``http(s)://``). Frames go one per request (``max_batch_size`` does not
+        apply), with up to ``max_concurrent_requests`` in flight; a frame is read only when a
+        place in that window frees, so memory stays flat on endless streams. The source is
+        released when iteration ends, fails, or the generator is closed (``close()``, or
+        dropping it after ``break``).
 
         Args:
             input_uri: A video file, a folder of images, a camera index or a stream URL.
