@@ -3,13 +3,29 @@
 Nothing here does I/O. A :class:`Request` says what to send; the transports turn it into one
 httpx call and give back a :class:`Reply`; :func:`status_error` and :func:`transport_error`
 turn failures into rf-client errors whose messages name the endpoint and never hold a secret.
+
+Timeouts: every request has one (:data:`DEFAULT_TIMEOUT`: 10 s to connect, 120 s for any
+other wait), settable per client (``InferenceHTTPClient(..., timeout=...)``) and per call
+(``client.with_options(timeout=...)``); ``None`` means no timeout at all.
+
+Retries (:class:`RetryPolicy`): connection failures, timeouts, answers cut short and the
+statuses 408, 429, 500, 502, 503 and 504 are retried, the whole request each time, with
+exponential backoff and full jitter, honouring the server's ``Retry-After`` (seconds or an
+HTTP date) up to a cap. ``max_retries`` (default 2) is settable per client and per call; a
+request built with ``retryable=False`` (a workflow run with ``workflow_run_retries_enabled``
+off) is sent once.
+
+Images given as URLs are downloaded by the client under :class:`URLImagePolicy`.
 """
 
 from __future__ import annotations
 
 import email.utils
+import html
 import json
+import math
 import random
+import re
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -17,12 +33,14 @@ from typing import Any
 import attrs
 import httpx
 
-from rf_client._redaction import redact, redact_value
+from rf_client._redaction import display_url, redact, redact_value, redacted_text
 from rf_client.errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
     FeatureRemovedError,
+    IncompleteResponseError,
+    InvalidParameterError,
     ResponseValidationError,
     RFClientError,
     status_error_class,
@@ -32,6 +50,44 @@ DEFAULT_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 """Connect within 10 s; any other wait (write, read, pool) 120 s: cold model loads are slow."""
 
 RETRYABLE_STATUS_CODES = frozenset({408, 429, 500, 502, 503, 504})
+"""Statuses retried with backoff: transient by definition."""
+
+
+def _check_number(owner: str, name: str, value: object, minimum: float, whole: bool) -> None:
+    valid = isinstance(value, int | float) and not isinstance(value, bool)
+    if valid and whole:
+        valid = isinstance(value, int)
+    if valid:
+        valid = math.isfinite(float(value)) and float(value) >= minimum  # type: ignore[arg-type]
+    if not valid:
+        kind = "a whole number" if whole else "a finite number"
+        raise InvalidParameterError(f"{owner}.{name} must be {kind} >= {minimum:g}, not {value!r}.")
+
+
+def check_timeout(value: object, what: str) -> httpx.Timeout | None:
+    """``value`` as an ``httpx.Timeout`` (None: no timeout); InvalidParameterError otherwise.
+
+    Args:
+        value: Seconds above 0 (int or float), an ``httpx.Timeout`` whose parts are each None
+            or seconds >= 0, or None.
+        what: How the value is named in the error message (``"timeout"``).
+    """
+    if value is None:
+        return None
+    if isinstance(value, httpx.Timeout):
+        parts = (value.connect, value.read, value.write, value.pool)
+        if all(p is None or (math.isfinite(p) and p >= 0) for p in parts):
+            return value
+    elif (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value > 0
+    ):
+        return httpx.Timeout(float(value))
+    raise InvalidParameterError(
+        f"{what} must be seconds above 0, an httpx.Timeout, or None (no timeout), not {value!r}."
+    )
 
 
 @attrs.frozen
@@ -42,7 +98,12 @@ class RetryPolicy:
         max_retries: Retries after the first attempt (0 disables retrying).
         initial_delay: Upper bound of the first backoff, in seconds; doubles each retry.
         max_delay: Upper bound of any backoff, in seconds.
-        max_retry_after: The longest ``Retry-After`` honoured, in seconds.
+        max_retry_after: The longest ``Retry-After`` honoured, in seconds; a longer one is
+            cut to this.
+
+    Raises:
+        InvalidParameterError: A value is negative, not finite, or ``max_retries`` is not a
+            whole number.
     """
 
     max_retries: int = 2
@@ -51,11 +112,18 @@ class RetryPolicy:
     max_retry_after: float = 60.0
 
     def __attrs_post_init__(self) -> None:
-        if self.max_retries < 0:
-            raise ValueError(f"max_retries must be 0 or more, not {self.max_retries}")
+        _check_number("RetryPolicy", "max_retries", self.max_retries, 0, whole=True)
+        for name in ("initial_delay", "max_delay", "max_retry_after"):
+            _check_number("RetryPolicy", name, getattr(self, name), 0, whole=False)
 
     def delay(self, retry_number: int, retry_after: str | None = None) -> float:
-        """Seconds to wait before retry ``retry_number`` (1-based)."""
+        """Seconds to wait before retry ``retry_number`` (1-based).
+
+        Args:
+            retry_number: 1 for the first retry, 2 for the second, ...
+            retry_after: The failed answer's ``Retry-After`` header, if any; it wins over the
+                backoff (capped at ``max_retry_after``).
+        """
         server_delay = parse_retry_after(retry_after)
         if server_delay is not None:
             return min(server_delay, self.max_retry_after)
@@ -69,12 +137,14 @@ def parse_retry_after(value: str | None) -> float | None:
         return None
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
         return None
     return max(0.0, moment.timestamp() - time.time())
 
@@ -83,19 +153,44 @@ def parse_retry_after(value: str | None) -> float | None:
 class URLImagePolicy:
     """How images given as http(s) URLs are downloaded by the client.
 
+    The client downloads the image itself (the server never sees the URL), one hop at a
+    time: each redirect is followed by hand, so every hop is checked. The download never
+    carries the API key.
+
     Attributes:
-        timeout: Connect/read timeout of the download.
-        max_bytes: The largest image accepted; a larger download is aborted.
+        timeout: Connect/read timeout of each hop of the download.
+        max_bytes: The largest image accepted; a larger download is aborted (as soon as the
+            announced ``Content-Length`` or the bytes received pass it).
         max_redirects: Redirects followed before giving up.
         allow_private_addresses: When False, URLs whose host resolves to a private, loopback,
-            link-local or reserved address are refused (every redirect hop is checked).
-            True by default: local servers and local image hosts are common.
+            link-local, shared (CGNAT), multicast or otherwise non-global address are refused
+            with :class:`~rf_client.errors.URLAddressNotAllowedError`, on every redirect hop,
+            before any connection is made; the connection then goes to the address that was
+            checked (no second DNS lookup, so DNS rebinding cannot swap it). True by default,
+            since local servers and local image hosts are common; set it to False when URLs
+            come from untrusted users (server-side request forgery).
+
+    Raises:
+        InvalidParameterError: A value is out of range or of the wrong type.
     """
 
     timeout: httpx.Timeout = attrs.field(factory=lambda: httpx.Timeout(30.0, connect=10.0))
     max_bytes: int = 50 * 1024 * 1024
     max_redirects: int = 5
     allow_private_addresses: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        if check_timeout(self.timeout, "URLImagePolicy.timeout") is None:
+            raise InvalidParameterError(
+                "URLImagePolicy.timeout must not be None: downloads always have a timeout."
+            )
+        _check_number("URLImagePolicy", "max_bytes", self.max_bytes, 1, whole=True)
+        _check_number("URLImagePolicy", "max_redirects", self.max_redirects, 0, whole=True)
+        if not isinstance(self.allow_private_addresses, bool):
+            raise InvalidParameterError(
+                "URLImagePolicy.allow_private_addresses must be True or False, not "
+                f"{self.allow_private_addresses!r}."
+            )
 
 
 @attrs.frozen
@@ -113,13 +208,17 @@ class ClientOptions:
     url_images: URLImagePolicy = URLImagePolicy()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Request:
     """One HTTP request, before the transport sends it.
 
     ``url`` is a path on the server (``/infer/object_detection``) or an absolute URL.
     ``endpoint`` (``"POST /infer/object_detection"``) names it in messages; it must not hold
-    secrets. ``retryable`` False sends it once whatever happens.
+    secrets. ``retryable`` False sends it once whatever happens. ``files`` and ``content``
+    must be bytes (not open files or generators) so a retry can send them again.
+    ``connect_to`` sends the request to that IP address instead of resolving the URL's host
+    (the Host header and the TLS server name stay the URL's). ``repr()`` shows the endpoint
+    and the names of parameters and headers, never their values.
     """
 
     method: str
@@ -134,6 +233,7 @@ class Request:
     max_response_bytes: int | None = None
     uses_client_timeout: bool = True
     timeout: httpx.Timeout | None = None
+    connect_to: str | None = None
 
     @classmethod
     def from_generated(
@@ -143,7 +243,13 @@ class Request:
         retryable: bool = True,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Request:
-        """A request from a generated operation's ``build_request_kwargs(...)``."""
+        """A request from a generated operation's ``build_request_kwargs(...)``.
+
+        Args:
+            kwargs: What ``build_request_kwargs`` returned (method, url, params, json, ...).
+            retryable: False sends the request once, whatever happens.
+            extra_headers: Headers added to the generated ones (they win).
+        """
         method = str(kwargs["method"]).upper()
         url = str(kwargs["url"])
         headers = {**kwargs.get("headers", {}), **(extra_headers or {})}
@@ -168,10 +274,20 @@ class Request:
         """This request with query ``params`` added (they win over existing ones)."""
         return attrs.evolve(self, params={**self.params, **params})
 
+    def __repr__(self) -> str:
+        body = next(
+            (name for name in ("json", "content", "files") if getattr(self, name) is not None),
+            None,
+        )
+        return (
+            f"Request({self.endpoint!r}, params={sorted(self.params)}, "
+            f"headers={sorted(self.headers)}, body={body}, retryable={self.retryable})"
+        )
 
-@attrs.frozen
+
+@attrs.frozen(repr=False)
 class Reply:
-    """A server's answer: status, headers and the whole body."""
+    """A server's answer: status, headers and the whole body. ``repr()`` omits the body."""
 
     status_code: int
     headers: Mapping[str, str]
@@ -183,40 +299,74 @@ class Reply:
         """The media type, lower-cased, without parameters (``application/json``)."""
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
+    @property
+    def is_json(self) -> bool:
+        """Whether the content type is JSON (``application/json`` or ``*+json``)."""
+        return self.content_type == "application/json" or self.content_type.endswith("+json")
+
     def json(self) -> Any:
-        """The body decoded as JSON; ResponseValidationError when it is not JSON."""
-        if self.content_type and not (
-            self.content_type == "application/json" or self.content_type.endswith("+json")
-        ):
+        """The body decoded as JSON.
+
+        Raises:
+            ResponseValidationError: The content type is not JSON, or the body is not valid
+                JSON (cut short, empty, not UTF-8).
+        """
+        if self.content_type and not self.is_json:
             raise ResponseValidationError(
-                f"{self.endpoint} answered {self.content_type or 'no content type'} where JSON "
-                f"was expected: {body_excerpt(self.content)}. Is the URL a Roboflow inference "
-                "server?"
+                f"{self.endpoint} answered {self.content_type} where JSON was expected: "
+                f"{body_excerpt(self.content)}. Is api_url a Roboflow inference server?"
             )
+        problem = ""
         try:
             return json.loads(self.content)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise ResponseValidationError(
-                f"{self.endpoint} answered malformed JSON ({type(error).__name__}: "
-                f"{redact(str(error))[:200]}): {body_excerpt(self.content)}. The answer may have "
-                "been cut short; try again, or check the server's log."
-            ) from None
+        except ValueError as error:  # JSONDecodeError and UnicodeDecodeError
+            # Not raised here: the decode error would become __context__, and its repr
+            # carries the body.
+            problem = f"{type(error).__name__}: {error}"
+        raise ResponseValidationError(
+            f"{self.endpoint} answered malformed JSON ({redact(problem)[:200]}): "
+            f"{body_excerpt(self.content)}. The answer may have been cut short; try again, or "
+            "check the server's log."
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Reply({self.endpoint!r}, status_code={self.status_code}, "
+            f"content_type={self.content_type!r}, {len(self.content)} bytes)"
+        )
+
+
+class ResponseTooLarge(httpx.HTTPError):
+    """A download went past ``Request.max_response_bytes`` (announced or received)."""
+
+
+class IncompleteBody(httpx.HTTPError):
+    """The connection failed after the answer's headers: the body was cut short."""
+
+
+class RequestNotSendable(httpx.HTTPError):
+    """httpx could not build the request (invalid URL, a value JSON cannot hold, ...)."""
+
+
+_TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]+>", re.IGNORECASE | re.DOTALL)
+
+
+def plain_text(content: bytes, limit: int = 300) -> str:
+    """The start of a body as one line of text: HTML tags and entities gone, secrets redacted."""
+    text = redacted_text(content, max_bytes=max(4 * limit, 4096))
+    if "<" in text and ">" in text:
+        text = html.unescape(_TAG.sub(" ", text))
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def body_excerpt(content: bytes, limit: int = 300) -> str:
-    """The start of a body as text, HTML tags stripped, secrets redacted."""
-    text = content[: limit * 4].decode("utf-8", errors="replace")
-    if "<" in text and ">" in text:
-        import re
-
-        text = re.sub(r"<[^>]+>", " ", text)
-    text = " ".join(text.split())
-    if not text:
-        return "(empty body)"
-    return repr(redact(text[:limit]) + ("..." if len(text) > limit else ""))
+    """The start of a body for a message: quoted, HTML tags stripped, secrets redacted."""
+    text = plain_text(content, limit)
+    return repr(text) if text else "(empty body)"
 
 
-def _api_message(body: object, content: bytes) -> str | None:
+def _api_message(body: object, reply: Reply) -> str | None:
     if isinstance(body, Mapping):
         message = body.get("message")
         if message is None:
@@ -231,8 +381,7 @@ def _api_message(body: object, content: bytes) -> str | None:
         if message is not None and inner not in (None, "None", "") and inner != message:
             message = f"{message}. More details: {inner}"
         return None if message is None else redact(str(message))
-    text = content.decode("utf-8", errors="replace").strip()
-    return redact(text[:1000]) if text else None
+    return plain_text(reply.content, 1000) or None
 
 
 def _format_validation_entry(entry: object) -> str:
@@ -266,15 +415,29 @@ ADVICE = {
 }
 
 
+def _decoded_error_body(reply: Reply) -> object:
+    if not reply.is_json:
+        return None
+    try:
+        return redact_value(json.loads(reply.content))
+    except ValueError:
+        return None
+
+
 def status_error(reply: Reply, attempts: int = 1) -> APIStatusError:
-    """The rf-client error for an error answer (4xx/5xx)."""
-    body: object = None
-    if reply.content_type == "application/json" or reply.content_type.endswith("+json"):
-        try:
-            body = redact_value(json.loads(reply.content))
-        except (ValueError, UnicodeDecodeError):
-            body = None
-    api_message = _api_message(body, reply.content)
+    """The rf-client error for an error answer (4xx/5xx).
+
+    The class follows the status (:func:`~rf_client.errors.status_error_class`); the
+    server's ``message`` (or FastAPI's ``detail`` list, or the text of a non-JSON page,
+    tags stripped), ``error_type``, ``inner_error_type`` and ``inner_error_message`` are kept,
+    redacted.
+
+    Args:
+        reply: The error answer.
+        attempts: How many times the request was sent ("failed after 3 attempts").
+    """
+    body = _decoded_error_body(reply)
+    api_message = _api_message(body, reply)
     advice = ADVICE.get(reply.status_code) or (
         "the server refused the request" if reply.status_code < 500 else "the server failed"
     )
@@ -313,23 +476,92 @@ def status_error(reply: Reply, attempts: int = 1) -> APIStatusError:
     return error
 
 
-def transport_error(error: Exception, request: Request, attempts: int = 1) -> RFClientError:
-    """The rf-client error for an httpx failure that produced no answer."""
+def redirect_error(reply: Reply) -> ResponseValidationError:
+    """The error for a redirect (3xx) from the server, which API calls never follow.
+
+    Following it could send the API key to another host; the message names where the server
+    points (without query string) so ``api_url`` can be corrected.
+    """
+    location = reply.headers.get("location")
+    target = f" to {display_url(location)!r}" if location else ""
+    return ResponseValidationError(
+        f"{reply.endpoint} answered a redirect (status {reply.status_code}){target}, which "
+        "rf-client does not follow for API calls: set api_url to the server's actual address "
+        "(for example https:// instead of http://)."
+    )
+
+
+_TIMEOUT_PHASES: Mapping[type[httpx.TimeoutException], tuple[str, str]] = {
+    httpx.ConnectTimeout: ("connect", "could not connect"),
+    httpx.ReadTimeout: ("read", "got no answer"),
+    httpx.WriteTimeout: ("write", "could not send the request"),
+    httpx.PoolTimeout: ("pool", "waited too long for a free connection"),
+}
+
+
+def _describe_timeout(error: httpx.TimeoutException, timeout: httpx.Timeout | None) -> str:
+    phase, happened = _TIMEOUT_PHASES.get(type(error), ("read", "got no answer"))
+    seconds = None if timeout is None else getattr(timeout, phase)
+    within = f" within {seconds:g} s ({phase} timeout)" if seconds is not None else ""
+    return f"{happened}{within}"
+
+
+def _detail(error: BaseException) -> str:
+    text = str(error).strip()
+    if isinstance(error, IncompleteBody | RequestNotSendable) and text:
+        return redact(text)[:300]  # already "<httpx error type>: <message>"
+    return redact(f"{type(error).__name__}: {text}" if text else type(error).__name__)[:300]
+
+
+def transport_error(
+    error: Exception,
+    request: Request,
+    attempts: int = 1,
+    timeout: httpx.Timeout | None = None,
+) -> RFClientError:
+    """The rf-client error for an httpx failure that produced no (complete) answer.
+
+    Args:
+        error: What the transport returned: an httpx error, or one of :class:`IncompleteBody`,
+            :class:`RequestNotSendable`, :class:`ResponseTooLarge`.
+        request: The request that failed (its ``endpoint`` names it).
+        attempts: How many times it was sent.
+        timeout: The timeout it ran with, to name the limit that was hit.
+
+    Returns:
+        :class:`~rf_client.errors.APITimeoutError` for a timeout,
+        :class:`~rf_client.errors.IncompleteResponseError` for a body cut short,
+        :class:`~rf_client.errors.InvalidParameterError` for a request httpx cannot build,
+        :class:`~rf_client.errors.ResponseValidationError` for an answer over its size cap,
+        else :class:`~rf_client.errors.APIConnectionError`.
+    """
     tried = f" after {attempts} attempts" if attempts > 1 else ""
-    detail = redact(f"{type(error).__name__}: {error}")[:300]
     if isinstance(error, httpx.TimeoutException):
         return APITimeoutError(
-            f"{request.endpoint} timed out{tried} ({detail}). Raise the timeout with "
-            "client.with_options(timeout=...) if the server is just slow."
+            f"{request.endpoint} timed out{tried}: it {_describe_timeout(error, timeout)}. "
+            "Raise the timeout with client.with_options(timeout=...) (None for no timeout) if "
+            "the server is just slow."
         )
-    if isinstance(error, httpx.InvalidURL | httpx.UnsupportedProtocol):
+    if isinstance(error, IncompleteBody):
+        return IncompleteResponseError(
+            f"{request.endpoint}: the answer was cut short{tried} ({_detail(error)}). The "
+            "server or a proxy closed the connection mid-answer; check the server's log."
+        )
+    if isinstance(error, RequestNotSendable):
+        return InvalidParameterError(
+            f"{request.endpoint}: the request cannot be sent ({_detail(error)}). Check the "
+            "values passed (they must be JSON-serialisable; URLs must be valid)."
+        )
+    if isinstance(error, ResponseTooLarge):
+        return ResponseValidationError(f"{request.endpoint}: the answer is too large ({error}).")
+    if isinstance(error, httpx.UnsupportedProtocol):
         return APIConnectionError(
-            f"{request.endpoint}: the URL is invalid ({detail}). Check api_url (e.g. "
+            f"{request.endpoint}: the URL is invalid ({_detail(error)}). Check api_url (e.g. "
             "http://localhost:9001)."
         )
     return APIConnectionError(
-        f"{request.endpoint}: no answer from the server{tried} ({detail}). Is it running and "
-        "reachable at api_url?"
+        f"{request.endpoint}: no answer from the server{tried} ({_detail(error)}). Is it "
+        "running and reachable at api_url?"
     )
 
 

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import logging
 import socket
 import threading
 import time
 import weakref
-from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterable, Iterator
 from typing import Any, TypeVar, cast
 
 import attrs
@@ -32,9 +33,13 @@ import httpx
 from rf_client._batch import Outcome
 from rf_client._http import (
     ClientOptions,
+    IncompleteBody,
     Reply,
     Request,
+    RequestNotSendable,
+    ResponseTooLarge,
     is_retryable,
+    redirect_error,
     retry_after_of,
     status_error,
     transport_error,
@@ -42,6 +47,8 @@ from rf_client._http import (
 from rf_client.errors import RFClientError
 
 T = TypeVar("T")
+
+logger = logging.getLogger("rf_client")
 
 
 class Step:
@@ -128,11 +135,19 @@ def offload(function: Callable[[], T]) -> Plan[T]:
 
 
 def send(request: Request, options: ClientOptions) -> Plan[Reply]:
-    """Send ``request``, retrying transient failures; the successful reply (status < 400).
+    """Send ``request``, retrying transient failures; the successful reply (status < 300).
 
-    Retries connection failures, timeouts and 408/429/500/502/503/504 with exponential backoff
-    and jitter, honouring ``Retry-After``, at most ``options.retry.max_retries`` times. The
-    request is sent whole each time. Raises the rf-client error of the last attempt.
+    Retries connection failures, timeouts, answers cut short and 408/429/500/502/503/504 with
+    exponential backoff and jitter, honouring ``Retry-After``, at most
+    ``options.retry.max_retries`` times (never when ``request.retryable`` is False). The
+    request is sent whole each time. Each retry is logged at INFO on the ``rf_client`` logger.
+
+    Raises:
+        APIStatusError: The last attempt's error answer (4xx/5xx), as its status's subclass.
+        APIConnectionError: The last attempt got no (complete) answer; APITimeoutError for a
+            timeout, IncompleteResponseError for a body cut short.
+        ResponseValidationError: The server answered a redirect (3xx), which is not followed.
+        InvalidParameterError: httpx cannot build the request from its values.
     """
     policy = options.retry
     attempts = 0
@@ -140,14 +155,31 @@ def send(request: Request, options: ClientOptions) -> Plan[Reply]:
         attempts += 1
         outcome = yield from transmit(request, options)
         if isinstance(outcome, Reply):
-            if outcome.status_code < 400:
+            if outcome.status_code < 300:
                 return outcome
+            if outcome.status_code < 400:
+                raise redirect_error(outcome)
             error: RFClientError = status_error(outcome, attempts)
         else:
-            error = transport_error(outcome, request, attempts)
+            error = transport_error(outcome, request, attempts, _timeout_of(request, options))
         if not (request.retryable and is_retryable(error) and attempts <= policy.max_retries):
             raise error
-        yield from sleep(policy.delay(attempts, retry_after_of(error)))
+        wait = policy.delay(attempts, retry_after_of(error))
+        if logger.isEnabledFor(logging.INFO):
+            logger.info(
+                "Retrying %s in %.2f s (attempt %d of %d): %s",
+                request.endpoint,
+                wait,
+                attempts + 1,
+                policy.max_retries + 1,
+                _retry_reason(error),
+            )
+        yield from sleep(wait)
+
+
+def _retry_reason(error: RFClientError) -> str:
+    status = getattr(error, "status_code", None)
+    return f"status {status}" if status is not None else type(error).__name__
 
 
 def run_to_outcome(driver: SyncDriver, plan: Plan[T]) -> Outcome[T]:
@@ -162,13 +194,75 @@ def _timeout_of(request: Request, options: ClientOptions) -> httpx.Timeout | Non
     return options.timeout if request.uses_client_timeout else request.timeout
 
 
-class ResponseTooLarge(httpx.HTTPError):
-    """A download went past ``Request.max_response_bytes``."""
+def _forget_suppressed_context(error: RFClientError) -> None:
+    # ``raise X from None`` hides the original exception from tracebacks but keeps it in
+    # ``__context__``, where a decode error keeps the body and an httpx error its URL: drop it.
+    if error.__suppress_context__:
+        error.__context__ = None
+
+
+def _build(
+    http: httpx.Client | httpx.AsyncClient,
+    request: Request,
+    options: ClientOptions,
+    base_url: str,
+) -> httpx.Request | RequestNotSendable:
+    """The httpx request for ``request``, or why httpx cannot build it (nothing is sent)."""
+    url = request.url if "://" in request.url else base_url + request.url
+    headers = dict(request.headers)
+    extensions: dict[str, Any] = {}
+    problem = ""
+    try:
+        if request.connect_to is not None:
+            target = httpx.URL(url)
+            # Connect to the vetted address; the Host header and TLS name stay the URL's.
+            headers.setdefault("Host", target.netloc.decode("ascii"))
+            extensions["sni_hostname"] = target.host
+            url = str(target.copy_with(host=request.connect_to))
+        return http.build_request(
+            request.method,
+            url,
+            params=dict(request.params) or None,
+            headers=headers,
+            json=request.json,
+            content=request.content,
+            files=request.files,
+            timeout=_timeout_of(request, options),
+            extensions=extensions or None,
+        )
+    except (httpx.InvalidURL, httpx.HTTPError, TypeError, ValueError) as error:
+        # ValueError covers UnicodeEncodeError (non-ASCII header) and NaN in JSON bodies.
+        problem = f"{type(error).__name__}: {error}"
+    return RequestNotSendable(problem)
+
+
+def _check_announced_size(request: Request, response: httpx.Response) -> None:
+    if request.max_response_bytes is None:
+        return
+    announced = response.headers.get("content-length", "")
+    if announced.isdigit() and int(announced) > request.max_response_bytes:
+        raise ResponseTooLarge(
+            f"{announced} bytes announced, over the limit of {request.max_response_bytes}"
+        )
 
 
 def _check_size(request: Request, received: int) -> None:
     if request.max_response_bytes is not None and received > request.max_response_bytes:
         raise ResponseTooLarge(f"more than {request.max_response_bytes} bytes")
+
+
+def _body_failure(error: httpx.HTTPError) -> httpx.HTTPError:
+    """A failure while reading a body: a timeout or a size cap stays; else the body was cut."""
+    if isinstance(error, httpx.TimeoutException | ResponseTooLarge):
+        return error
+    return IncompleteBody(f"{type(error).__name__}: {error}")
+
+
+def _no_context(error: httpx.HTTPError) -> httpx.HTTPError:
+    # The returned error must not drag the exception it was made in (and its URL) along.
+    error.__context__ = None
+    error.__cause__ = None
+    return error
 
 
 class SyncDriver:
@@ -186,6 +280,9 @@ class SyncDriver:
                 step = plan.send(value)
             except StopIteration as stop:
                 return cast("T", stop.value)
+            except RFClientError as error:
+                _forget_suppressed_context(error)
+                raise
             value = self._execute(step)
 
     def _execute(self, step: Step) -> Any:
@@ -203,29 +300,26 @@ class SyncDriver:
         raise TypeError(f"unknown plan step {step!r}")
 
     def _transmit(self, request: Request, options: ClientOptions) -> Reply | httpx.HTTPError:
-        url = request.url if "://" in request.url else self._base_url + request.url
+        built = _build(self._http, request, options, self._base_url)
+        if isinstance(built, RequestNotSendable):
+            return built
         try:
-            with self._http.stream(
-                request.method,
-                url,
-                params=dict(request.params) or None,
-                headers=dict(request.headers),
-                json=request.json,
-                content=request.content,
-                files=request.files,
-                timeout=_timeout_of(request, options),
-            ) as response:
-                chunks: list[bytes] = []
-                received = 0
-                for chunk in response.iter_bytes():
-                    received += len(chunk)
-                    _check_size(request, received)
-                    chunks.append(chunk)
-                return Reply(
-                    response.status_code, response.headers, b"".join(chunks), request.endpoint
-                )
+            response = self._http.send(built, stream=True)
         except httpx.HTTPError as error:
-            return error
+            return _no_context(error)
+        try:
+            _check_announced_size(request, response)
+            chunks: list[bytes] = []
+            received = 0
+            for chunk in response.iter_bytes():
+                received += len(chunk)
+                _check_size(request, received)
+                chunks.append(chunk)
+        except httpx.HTTPError as error:
+            return _no_context(_body_failure(error))
+        finally:
+            response.close()
+        return Reply(response.status_code, response.headers, b"".join(chunks), request.endpoint)
 
     def iter_ordered(
         self, plans: Iterable[Plan[T]], limit: int, max_buffered: int | None = None
@@ -276,28 +370,35 @@ class AsyncDriver:
         self._make_http = make_http
         self._base_url = base_url.rstrip("/")
         # An AsyncClient's connections belong to one event loop; a client used from several
-        # loops (asyncio.run() called repeatedly) gets one per loop.
-        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
-            weakref.WeakKeyDictionary()
-        )
+        # loops (asyncio.run() called repeatedly) gets one per loop, closed with its loop.
+        self._clients: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, tuple[httpx.AsyncClient, AsyncGenerator[None, None]]
+        ] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
 
-    def _http(self) -> httpx.AsyncClient:
+    async def _http(self) -> httpx.AsyncClient:
         loop = asyncio.get_running_loop()
         with self._lock:
-            client = self._clients.get(loop)
-            if client is None or client.is_closed:
-                client = self._make_http()
-                self._clients[loop] = client
-            return client
+            entry = self._clients.get(loop)
+            if entry is not None and not entry[0].is_closed:
+                return entry[0]
+            client = self._make_http()
+            closer = _close_with_loop(client)
+            self._clients[loop] = (client, closer)
+        # Started here, the closer is one of the loop's async generators: asyncio.run() (and
+        # any runner calling loop.shutdown_asyncgens()) finalises it, closing the connections
+        # before the loop closes instead of leaving sockets for the garbage collector.
+        await anext(closer)
+        return client
 
     async def aclose(self) -> None:
         """Close the connection pool of the running loop."""
         loop = asyncio.get_running_loop()
         with self._lock:
-            client = self._clients.pop(loop, None)
-        if client is not None:
-            await client.aclose()
+            entry = self._clients.pop(loop, None)
+        if entry is not None:
+            await entry[0].aclose()
+            await entry[1].aclose()
 
     async def run(self, plan: Plan[T]) -> T:
         """Run ``plan`` to its end and return its value (its errors propagate)."""
@@ -307,6 +408,9 @@ class AsyncDriver:
                 step = plan.send(value)
             except StopIteration as stop:
                 return cast("T", stop.value)
+            except RFClientError as error:
+                _forget_suppressed_context(error)
+                raise
             value = await self._execute(step)
 
     async def _execute(self, step: Step) -> Any:
@@ -332,29 +436,27 @@ class AsyncDriver:
         raise TypeError(f"unknown plan step {step!r}")
 
     async def _transmit(self, request: Request, options: ClientOptions) -> Reply | httpx.HTTPError:
-        url = request.url if "://" in request.url else self._base_url + request.url
+        http = await self._http()
+        built = _build(http, request, options, self._base_url)
+        if isinstance(built, RequestNotSendable):
+            return built
         try:
-            async with self._http().stream(
-                request.method,
-                url,
-                params=dict(request.params) or None,
-                headers=dict(request.headers),
-                json=request.json,
-                content=request.content,
-                files=request.files,
-                timeout=_timeout_of(request, options),
-            ) as response:
-                chunks: list[bytes] = []
-                received = 0
-                async for chunk in response.aiter_bytes():
-                    received += len(chunk)
-                    _check_size(request, received)
-                    chunks.append(chunk)
-                return Reply(
-                    response.status_code, response.headers, b"".join(chunks), request.endpoint
-                )
+            response = await http.send(built, stream=True)
         except httpx.HTTPError as error:
-            return error
+            return _no_context(error)
+        try:
+            _check_announced_size(request, response)
+            chunks: list[bytes] = []
+            received = 0
+            async for chunk in response.aiter_bytes():
+                received += len(chunk)
+                _check_size(request, received)
+                chunks.append(chunk)
+        except httpx.HTTPError as error:
+            return _no_context(_body_failure(error))
+        finally:
+            await response.aclose()
+        return Reply(response.status_code, response.headers, b"".join(chunks), request.endpoint)
 
     async def _outcome(self, plan: Plan[T]) -> Outcome[T]:
         try:
@@ -399,6 +501,14 @@ class AsyncDriver:
         finally:
             for task in running:
                 task.cancel()
+
+
+async def _close_with_loop(client: httpx.AsyncClient) -> AsyncGenerator[None, None]:
+    """Suspends until its loop shuts its async generators down, then closes ``client``."""
+    try:
+        yield
+    finally:
+        await client.aclose()
 
 
 def _resolve(host: str, port: int) -> list[str] | OSError:

@@ -25,7 +25,8 @@ secret (see ``rf_client._redaction``)::
     │       ├── ServiceUnavailableError    503
     │       └── GatewayTimeoutError        504
     ├── APIConnectionError             (alias HTTPServerConnectionError) no answer at all
-    │   └── APITimeoutError                the answer did not come in time
+    │   ├── APITimeoutError                the answer did not come in time
+    │   └── IncompleteResponseError        the answer was cut short (also ResponseValidationError)
     ├── ResponseValidationError        the answer is not what the endpoint promises
     ├── InvalidInputError              (alias InvalidInputFormatError) an input is unusable
     │   ├── EncodingError                  it cannot be decoded or encoded
@@ -44,6 +45,14 @@ secret (see ``rf_client._redaction``)::
 When one item of a batch fails, the error of the first failing item is raised (so code that
 catches its class keeps working) with :attr:`RFClientError.batch` set: every item's result or
 error, in input order.
+
+Retries: connection failures, timeouts, cut-short answers and the statuses 408, 429, 500, 502,
+503 and 504 are retried (``max_retries``, default 2) with exponential backoff and jitter,
+honouring ``Retry-After``; the error raised is the last attempt's and its message says how
+many attempts were made ("... failed after 3 attempts").
+
+Errors are picklable (they cross process boundaries intact) and never chain a third-party
+exception that could carry a request URL or body.
 """
 
 from __future__ import annotations
@@ -77,6 +86,19 @@ class RFClientError(Exception):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Subclasses take other constructor arguments; rebuild from the attributes instead.
+        return (_rebuild_error, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuild_error(
+    cls: type[RFClientError], args: tuple[Any, ...], state: dict[str, Any]
+) -> RFClientError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 HTTPClientError = RFClientError
@@ -253,7 +275,20 @@ class APITimeoutError(APIConnectionError):
 
 
 class ResponseValidationError(RFClientError):
-    """The server's answer is not what the endpoint promises (malformed, truncated, wrong shape)."""
+    """The server's answer is not what the endpoint promises (malformed, truncated, wrong shape).
+
+    Also raised for a redirect (3xx) from the server: rf-client does not follow redirects of
+    API calls, since that could send the API key to another host; point ``api_url`` at the
+    address the server redirects to.
+    """
+
+
+class IncompleteResponseError(APIConnectionError, ResponseValidationError):
+    """The answer stopped before its end (connection closed mid-body); it is retried first.
+
+    Both a connection failure (transient: retried like one) and a response that cannot be
+    used, so ``except ResponseValidationError`` and ``except APIConnectionError`` catch it.
+    """
 
 
 class InvalidInputError(RFClientError):
