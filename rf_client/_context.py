@@ -15,6 +15,7 @@ import attrs
 
 from rf_client._aliases import resolve_model_alias
 from rf_client._http import ClientOptions, Request
+from rf_client._redaction import redact
 from rf_client.config import ApiKeyTransport, HTTPClientMode, InferenceConfiguration
 from rf_client.errors import (
     APIKeyNotProvided,
@@ -161,8 +162,8 @@ def check_model_id(model_id: object) -> str:
         or "//" in model_id
     ):
         raise InvalidModelIdentifier(
-            f"invalid model id {model_id!r}: expected 'project/version' (e.g. 'coco/3') or a "
-            "model alias, without spaces."
+            f"invalid model id {redact(model_id)!r}: expected 'project/version' (e.g. 'coco/3') "
+            "or a model alias, without spaces."
         )
     return resolve_model_alias(model_id)
 
@@ -172,7 +173,7 @@ def split_v0_model_id(model_id: str) -> tuple[str, str]:
     parts = model_id.split("/")
     if len(parts) != 2 or not all(parts):
         raise InvalidModelIdentifier(
-            f"invalid model id {model_id!r} for the v0 API: expected 'project/version' (e.g. "
-            "'soccer-players-5fuqs/1')."
+            f"invalid model id {redact(model_id)!r} for the v0 API: expected 'project/version' "
+            "(e.g. 'soccer-players-5fuqs/1')."
         )
     return parts[0], parts[1]

@@ -18,6 +18,7 @@ import binascii
 import io
 import ipaddress
 import os
+import re
 import urllib.parse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -25,9 +26,9 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import attrs
 import httpx
 
-from rf_client._http import ClientOptions, Reply, Request, URLImagePolicy
-from rf_client._plan import Plan, ResponseTooLarge, offload, resolve_host, transmit
-from rf_client._redaction import redact
+from rf_client._http import ClientOptions, Reply, Request, ResponseTooLarge, URLImagePolicy
+from rf_client._plan import Plan, offload, resolve_host, transmit
+from rf_client._redaction import display_url, redact
 from rf_client.errors import (
     EncodingError,
     InvalidInputError,
@@ -68,16 +69,20 @@ class PreparedImage:
 
 
 def describe_input(item: object) -> str:
-    """A short, secret-free description of an input for messages (never its content)."""
+    """A short, secret-free description of an input for messages (never its content).
+
+    URLs are shown without user info, query string or fragment; long strings (base64) by
+    their length only.
+    """
     if isinstance(item, os.PathLike):
-        return f"path {os.fspath(item)!r}"
+        return f"path {redact(os.fspath(item))!r}"
     if isinstance(item, str):
-        if _is_url(item):
-            return f"URL {redact(_shorten(item, 120))!r}"
+        if _is_url(item) or _OTHER_SCHEME.match(item):
+            return f"URL {display_url(item)!r}"
         if item.startswith("data:"):
             return f"data URI ({len(item)} characters)"
         if len(item) <= 260 and not _looks_like_base64(item):
-            return f"path {item!r}"
+            return f"path {redact(item)!r}" if _looks_like_path(item) else f"string {item!r}"
         return f"string of {len(item)} characters"
     if isinstance(item, bytes | bytearray | memoryview):
         return f"bytes ({len(item)} bytes)"
@@ -90,12 +95,15 @@ def describe_input(item: object) -> str:
     return f"{type(item).__name__} value"
 
 
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+_OTHER_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 
 
 def _is_url(text: str) -> bool:
-    return text.startswith(("http://", "https://"))
+    return text[:8].lower().startswith(("http://", "https://"))
+
+
+def _looks_like_path(text: str) -> bool:
+    return os.sep in text or "/" in text or "." in text or text.startswith("~")
 
 
 def _looks_like_base64(text: str) -> bool:
@@ -111,14 +119,24 @@ def check_image(item: object) -> None:
     """
     if item is None:
         raise InvalidInputError("image is None: pass a path, URL, bytes, numpy array or PIL image.")
-    if isinstance(item, str | os.PathLike) and not (isinstance(item, str) and _is_url(item)):
+    if isinstance(item, str) and not item.strip():
+        raise InvalidInputError(
+            "image is an empty string: pass a path, URL, bytes, numpy array or PIL image."
+        )
+    if isinstance(item, str) and _is_url(item):
+        check_image_url(item)
+        return
+    if isinstance(item, str) and _OTHER_SCHEME.match(item):
+        raise InvalidURLImageInput(
+            f"{describe_input(item)}: only http:// and https:// URLs can be downloaded; "
+            "pass a local path without a scheme, or the image's bytes."
+        )
+    if isinstance(item, str | os.PathLike):
         source = _classify_text(item) if isinstance(item, str) else ("path", os.fspath(item))
         if source[0] == "path":
             _encoded_image_info(_read_file(Path(source[1])), describe_input(item))
         elif source[0] == "bytes":
             _encoded_image_info(source[1], describe_input(item))
-        return
-    if isinstance(item, str):
         return
     if isinstance(item, bytes | bytearray | memoryview):
         _encoded_image_info(_decode_base64_bytes_if_needed(bytes(item)), describe_input(item))
@@ -133,6 +151,28 @@ def check_image(item: object) -> None:
         f"{describe_input(item)} is not an image input: pass a path, an http(s) URL, bytes, a "
         "numpy array, a PIL image, base64 text or a data: URI."
     )
+
+
+def check_image_url(url: str) -> None:
+    """Raise InvalidURLImageInput unless ``url`` is a well-formed http(s) URL with a host.
+
+    Nothing is resolved or downloaded here; the address policy applies when downloading.
+    """
+    shown = display_url(url)
+    if any(character.isspace() or ord(character) < 32 for character in url.strip()):
+        raise InvalidURLImageInput(
+            f"image URL {shown!r} contains spaces or control characters; percent-encode them."
+        )
+    problem = "it has no host"
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+        if parts.port is not None and parts.port == 0:
+            problem = "port 0"
+        elif parts.hostname:
+            return
+    except ValueError as error:  # a port outside 0-65535, a broken IPv6 literal
+        problem = str(error)
+    raise InvalidURLImageInput(f"image URL {shown!r} is not a valid http(s) URL: {problem}.")
 
 
 def prepare_image(
@@ -188,9 +228,9 @@ def _classify_text(text: str) -> tuple[str, Any]:
         except EncodingError:
             if len(text) > 4096:
                 raise
-    if len(text) <= 4096 and (os.sep in text or "." in Path(text).name or len(text) < 16):
+    if len(text) <= 4096 and (_looks_like_path(text) or len(text) < 16):
         raise InvalidInputError(
-            f"image file not found: {text!r}. Check the path (relative paths are from "
+            f"image file not found: {redact(text)!r}. Check the path (relative paths are from "
             f"{os.getcwd()!r}); URLs must start with http:// or https://."
         )
     raise InvalidInputError(
@@ -199,18 +239,18 @@ def _classify_text(text: str) -> tuple[str, Any]:
     )
 
 
-def _strict_b64decode(text: str) -> bytes:
+def _strict_b64decode(text: str, description: str | None = None) -> bytes:
     cleaned = "".join(text.split())
     try:
         if "-" in cleaned or "_" in cleaned:
             return base64.urlsafe_b64decode(cleaned + "=" * (-len(cleaned) % 4))
         return base64.b64decode(cleaned, validate=True)
     except (binascii.Error, ValueError) as error:
-        raise EncodingError(
-            f"{describe_input(text)} is not valid base64 ({error}); pass the image's bytes, path "
-            "or "
-            "URL instead."
-        ) from None
+        problem = str(error)
+    raise EncodingError(
+        f"{description or describe_input(text)} is not valid base64 ({problem}); pass the "
+        "image's bytes, path or URL instead."
+    )
 
 
 def _decode_data_uri(uri: str) -> bytes:
@@ -220,7 +260,9 @@ def _decode_data_uri(uri: str) -> bytes:
             f"{describe_input(uri)} is not a base64 data URI "
             "(expected 'data:image/...;base64,...')."
         )
-    return _strict_b64decode(payload)
+    if not payload.strip():
+        raise InvalidInputError(f"{describe_input(uri)} holds no data after the comma.")
+    return _strict_b64decode(payload, f"the payload of the {describe_input(uri)}")
 
 
 def _decode_base64_bytes_if_needed(data: bytes) -> bytes:
@@ -235,21 +277,23 @@ def _decode_base64_bytes_if_needed(data: bytes) -> bytes:
 
 
 def _read_file(path: Path) -> bytes:
+    shown = redact(str(path))
     if path.is_dir():
         raise InvalidInputError(
-            f"{str(path)!r} is a directory, not an image; use infer_on_stream() for a folder of "
+            f"{shown!r} is a directory, not an image; use infer_on_stream() for a folder of "
             "images."
         )
+    problem = ""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InvalidInputError(f"image file not found: {str(path)!r}.") from None
+        problem = f"image file not found: {shown!r}."
     except OSError as error:
-        raise InvalidInputError(
-            f"cannot read image file {str(path)!r}: {error.strerror or type(error).__name__}."
-        ) from None
+        problem = f"cannot read image file {shown!r}: {error.strerror or type(error).__name__}."
+    if problem:
+        raise InvalidInputError(problem)
     if not data:
-        raise InvalidInputError(f"image file {str(path)!r} is empty.")
+        raise InvalidInputError(f"image file {shown!r} is empty.")
     return data
 
 
@@ -452,69 +496,129 @@ def _to_encodable_mode(image: Any) -> Any:
 # URL inputs.
 
 
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
 def download_image(url: str, policy: URLImagePolicy) -> Plan[bytes]:
-    """Download an image URL under ``policy``: timeout, size cap, redirect limit, address check."""
-    current = url
-    shown = redact(_shorten(url, 120))
-    for _ in range(policy.max_redirects + 1):
-        parts = urllib.parse.urlsplit(current)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise InvalidURLImageInput(f"image URL {shown!r} is not an http(s) URL with a host.")
+    """Download an image URL under ``policy``: timeout, size cap, redirect limit, addresses.
+
+    Redirects are followed one hop at a time, each hop checked like the first. With
+    ``allow_private_addresses=False`` every hop's host is resolved and refused unless all its
+    addresses are global, and the connection goes to the checked address. The download
+    carries no API key and is not retried.
+
+    Raises:
+        InvalidURLImageInput: The URL is malformed, the download failed, timed out, answered
+            an error status or an empty body, was larger than ``max_bytes``, or redirected
+            more than ``max_redirects`` times.
+        URLAddressNotAllowedError: A hop resolves to an address the policy refuses.
+    """
+    current = url.strip()
+    shown = display_url(url)
+    for hop in range(policy.max_redirects + 1):
+        where = f"image URL {shown!r}"
+        if hop:
+            where += f" (redirected to {display_url(current)!r})"
+        _scheme, host, port = _url_origin(current, where)
+        connect_to = None
         if not policy.allow_private_addresses:
-            yield from _check_public_host(
-                parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), shown
-            )
+            connect_to = yield from _vetted_address(host, port, where)
         request = Request(
             method="GET",
             url=current,
-            endpoint=f"GET {parts.scheme}://{parts.hostname}{parts.path[:80]}",
-            retryable=True,
+            endpoint=f"GET {display_url(current, 100)}",
+            # A pinned connection is not reused for another host name on the same address.
+            headers={"Connection": "close"} if connect_to else {},
+            retryable=False,
             max_response_bytes=policy.max_bytes,
             uses_client_timeout=False,
             timeout=policy.timeout,
+            connect_to=connect_to,
         )
         outcome = yield from transmit(request, ClientOptions())
         if not isinstance(outcome, Reply):
-            raise _download_error(shown, outcome)
-        if outcome.status_code in (301, 302, 303, 307, 308) and "location" in outcome.headers:
-            current = urllib.parse.urljoin(current, outcome.headers["location"])
+            raise _download_error(where, outcome, policy)
+        if outcome.status_code in REDIRECT_STATUSES:
+            location = outcome.headers.get("location", "").strip()
+            if not location:
+                raise InvalidURLImageInput(
+                    f"{where} answered a redirect (HTTP {outcome.status_code}) without a Location."
+                )
+            current = urllib.parse.urljoin(current, location)
             continue
         if outcome.status_code >= 400:
             raise InvalidURLImageInput(
-                f"image URL {shown!r} answered HTTP {outcome.status_code}; check the URL or pass "
-                "the image itself."
+                f"{where} answered HTTP {outcome.status_code}; check the URL or pass the image "
+                "itself."
             )
         if not outcome.content:
-            raise InvalidURLImageInput(f"image URL {shown!r} returned an empty body.")
+            raise InvalidURLImageInput(f"{where} returned an empty body.")
         return outcome.content
     raise InvalidURLImageInput(
-        f"image URL {shown!r} redirected more than {policy.max_redirects} times."
+        f"image URL {shown!r} redirected more than {policy.max_redirects} times "
+        "(URLImagePolicy.max_redirects)."
     )
 
 
-def _check_public_host(host: str, port: int, shown: str) -> Plan[None]:
+def _url_origin(url: str, where: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of an http(s) URL; InvalidURLImageInput for anything else."""
+    problem = "it is not an http(s) URL with a host"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme in ("http", "https") and parts.hostname:
+            return scheme, parts.hostname, parts.port or (443 if scheme == "https" else 80)
+    except ValueError as error:
+        problem = str(error)
+    raise InvalidURLImageInput(f"{where} cannot be downloaded: {problem}.")
+
+
+def is_public_address(address: str) -> bool:
+    """Whether an IP address is global unicast (not private, loopback, link-local, ...).
+
+    IPv4 addresses mapped into IPv6 (``::ffff:127.0.0.1``) are judged as the IPv4 address.
+    """
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def _vetted_address(host: str, port: int, where: str) -> Plan[str]:
+    """An address of ``host`` to connect to, if every address it resolves to is public."""
     addresses = yield from resolve_host(host, port)
     if isinstance(addresses, OSError):
-        raise InvalidURLImageInput(f"image URL {shown!r}: cannot resolve {host!r} ({addresses}).")
+        raise InvalidURLImageInput(
+            f"{where}: cannot resolve {host!r} ({redact(str(addresses))[:200]})."
+        )
+    if not addresses:
+        raise InvalidURLImageInput(f"{where}: {host!r} resolves to no address.")
     for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if not ip.is_global or ip.is_multicast:
+        if not is_public_address(address):
             raise URLAddressNotAllowedError(
-                f"image URL {shown!r} resolves to {address}, a private, loopback, link-local or "
-                "reserved address, which URLImagePolicy(allow_private_addresses=False) refuses."
+                f"{where}: {host!r} resolves to {address}, a private, loopback, link-local or "
+                "otherwise non-public address, which URLImagePolicy(allow_private_addresses="
+                "False) refuses."
             )
+    return addresses[0]
 
 
-def _download_error(shown: str, error: httpx.HTTPError | OSError) -> InvalidURLImageInput:
+def _download_error(
+    where: str, error: httpx.HTTPError | OSError, policy: URLImagePolicy
+) -> InvalidURLImageInput:
     if isinstance(error, ResponseTooLarge):
         return InvalidURLImageInput(
-            f"image URL {shown!r} is larger than URLImagePolicy.max_bytes ({error}); download it "
-            "yourself or raise the limit."
+            f"{where} is larger than URLImagePolicy.max_bytes={policy.max_bytes} ({error}); "
+            "download it yourself or raise the limit."
         )
-    return InvalidURLImageInput(
-        f"image URL {shown!r} could not be downloaded ({type(error).__name__}: "
-        f"{redact(str(error))[:200]})."
-    )
+    if isinstance(error, httpx.TimeoutException):
+        return InvalidURLImageInput(
+            f"{where} timed out (URLImagePolicy.timeout: {policy.timeout}); check the host or "
+            "raise the timeout."
+        )
+    text = str(error).strip()
+    detail = f"{type(error).__name__}: {text}" if text else type(error).__name__
+    return InvalidURLImageInput(f"{where} could not be downloaded ({redact(detail)[:200]}).")
 
 
 # Decoding images the server sends back (visualisations, workflow image outputs).
