@@ -10,7 +10,11 @@ that one call only.
 from __future__ import annotations
 
 import contextlib
+import functools
+import os
 import threading
+import urllib.parse
+import weakref
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -19,9 +23,15 @@ import httpx
 
 from rf_client._batch import BatchOutcome
 from rf_client._context import CallContext, ModelDescriptionCache, mode_for_url
-from rf_client._http import DEFAULT_TIMEOUT, ClientOptions, RetryPolicy, URLImagePolicy
+from rf_client._http import (
+    DEFAULT_TIMEOUT,
+    ClientOptions,
+    RetryPolicy,
+    URLImagePolicy,
+    check_timeout,
+)
 from rf_client._plan import AsyncDriver, Plan, SyncDriver
-from rf_client._redaction import register_secret, release_secret
+from rf_client._redaction import install_log_filters, register_secret, release_secret
 from rf_client._state import ClientState, StateHolder
 from rf_client.config import HTTPClientMode, InferenceConfiguration
 from rf_client.errors import InvalidInputError, InvalidParameterError
@@ -56,6 +66,8 @@ class _Pools:
                 self._sync = httpx.Client(
                     limits=self._limits(), follow_redirects=False, timeout=DEFAULT_TIMEOUT
                 )
+                # Close the sockets when the client is collected without close().
+                weakref.finalize(self, self._sync.close)
             return SyncDriver(self._sync, self.api_url)
 
     def close(self) -> None:
@@ -66,7 +78,25 @@ class _Pools:
 
 
 class BaseClient:
-    """Configuration, state and request running shared by every method of the client."""
+    """Configuration, state and request running shared by every method of the client.
+
+    Args:
+        api_url: The server's base URL (``http://`` or ``https://`` with a host).
+        api_key: The API key, or None. It is sent in the ``Authorization`` header (v1), plus
+            the legacy query/body field where the transport asks for it, and never appears in
+            messages, logs or reprs.
+        timeout: Seconds (every phase), an ``httpx.Timeout``, or None for no timeout at all;
+            default :data:`~rf_client._http.DEFAULT_TIMEOUT` (10 s connect, 120 s read).
+        max_retries: Retries of a request that failed transiently (default 2).
+        url_image_policy: How images given as URLs are downloaded (timeout, size cap,
+            redirects, and ``allow_private_addresses=False`` to refuse private, loopback and
+            link-local hosts); see :class:`~rf_client.URLImagePolicy`.
+        retry_policy: Backoff settings (initial and maximum delay, ``Retry-After`` cap);
+            ``max_retries`` wins over its ``max_retries``.
+
+    Raises:
+        InvalidParameterError: A value is invalid (nothing is sent).
+    """
 
     def __init__(
         self,
@@ -74,18 +104,16 @@ class BaseClient:
         api_key: str | None = None,
         *,
         timeout: httpx.Timeout | float | None = _NOT_GIVEN,
-        max_retries: int = 2,
+        max_retries: int | None = None,
         url_image_policy: URLImagePolicy | None = None,
+        retry_policy: RetryPolicy | None = None,
     ) -> None:
-        if not isinstance(api_url, str) or not api_url.strip().startswith(("http://", "https://")):
-            raise InvalidParameterError(
-                f"api_url must be an http(s) URL such as 'http://localhost:9001', not {api_url!r}."
-            )
-        if api_key is not None and not isinstance(api_key, str):
-            raise InvalidParameterError("api_key must be a string or None.")
-        self._api_url = api_url.strip().rstrip("/")
-        self._api_key = api_key or None
-        register_secret(self._api_key)
+        install_log_filters()
+        self._api_url = _checked_api_url(api_url)
+        self._api_key = _checked_api_key(api_key)
+        self._secrets_lock = threading.Lock()
+        self._secrets: set[str] = set()
+        self._hold_secret(self._api_key)
         self._state = StateHolder(
             ClientState(
                 mode=mode_for_url(self._api_url),
@@ -93,15 +121,27 @@ class BaseClient:
                 selected_model=None,
             )
         )
-        self._options = _make_options(ClientOptions(), timeout, max_retries, url_image_policy)
+        self._options = _make_options(
+            ClientOptions(), timeout, max_retries, url_image_policy, retry_policy
+        )
         self._pools = _Pools(self._api_url)
         self._model_cache = ModelDescriptionCache()
-        self._released = False
 
     def __del__(self) -> None:
-        if not getattr(self, "_released", True):
-            release_secret(self._api_key)
-            self._released = True
+        secrets: set[str] = getattr(self, "_secrets", set())
+        for secret in secrets:
+            release_secret(secret)
+        secrets.clear()
+
+    def _hold_secret(self, secret: str | None) -> None:
+        """Redact ``secret`` everywhere while this client (or a copy) lives."""
+        if not secret:
+            return
+        with self._secrets_lock:
+            if secret in self._secrets:
+                return
+            self._secrets.add(secret)
+        register_secret(secret)
 
     def __repr__(self) -> str:
         state = self._state.current()
@@ -139,8 +179,13 @@ class BaseClient:
         return self._options
 
     def configure(self: Self, inference_configuration: InferenceConfiguration) -> Self:
-        """Use ``inference_configuration`` from now on; returns the client (chainable)."""
-        self._state.update_base(configuration=_checked_configuration(inference_configuration))
+        """Use ``inference_configuration`` from now on; returns the client (chainable).
+
+        Raises:
+            InvalidParameterError: It is not an InferenceConfiguration, or a field has a
+                value of the wrong type.
+        """
+        self._state.update_base(configuration=self._checked_configuration(inference_configuration))
         return self
 
     def select_api_v0(self: Self) -> Self:
@@ -163,8 +208,14 @@ class BaseClient:
         self: Self, inference_configuration: InferenceConfiguration
     ) -> Iterator[Self]:
         """Use ``inference_configuration`` inside the ``with`` block (this thread or task only)."""
-        with self._state.override(configuration=_checked_configuration(inference_configuration)):
+        configuration = self._checked_configuration(inference_configuration)
+        with self._state.override(configuration=configuration):
             yield self
+
+    def _checked_configuration(self, configuration: object) -> InferenceConfiguration:
+        checked = checked_configuration(configuration)
+        self._hold_secret(checked.service_secret)
+        return checked
 
     @contextlib.contextmanager
     def use_api_v0(self: Self) -> Iterator[Self]:
@@ -190,25 +241,41 @@ class BaseClient:
         timeout: httpx.Timeout | float | None = _NOT_GIVEN,
         max_retries: int | None = None,
         url_image_policy: URLImagePolicy | None = None,
+        retry_policy: RetryPolicy | None = None,
     ) -> Self:
         """A client like this one with other transport options, sharing its connections.
 
-        ``timeout`` is seconds (or an ``httpx.Timeout``); ``None`` means no timeout at all.
-        The copy starts from this client's current state and changes independently of it::
+        The copy starts from this client's current state (mode, configuration, selected
+        model) and changes independently of it; the original keeps its options::
 
             client.with_options(timeout=5, max_retries=0).get_server_info()
+
+        Args:
+            timeout: Seconds, an ``httpx.Timeout``, or None for no timeout at all; not given
+                keeps this client's.
+            max_retries: Retries of a transiently failed request; None keeps this client's.
+            url_image_policy: How URL images are downloaded; None keeps this client's.
+            retry_policy: Backoff settings; None keeps this client's.
+
+        Raises:
+            InvalidParameterError: A value is invalid.
         """
+        options = _make_options(self._options, timeout, max_retries, url_image_policy, retry_policy)
         copy = object.__new__(type(self))
-        copy.__dict__.update(self.__dict__)
+        # Cached properties (``typed``) are bound to the original: the copy builds its own.
+        cached = {
+            name
+            for klass in type(self).__mro__
+            for name, value in vars(klass).items()
+            if isinstance(value, functools.cached_property)
+        }
+        copy.__dict__.update({k: v for k, v in self.__dict__.items() if k not in cached})
         copy._state = self._state.copy()
-        copy._options = _make_options(
-            self._options,
-            timeout,
-            self._options.retry.max_retries if max_retries is None else max_retries,
-            url_image_policy,
-        )
-        register_secret(copy._api_key)
-        copy._released = False
+        copy._options = options
+        copy._secrets_lock = threading.Lock()
+        copy._secrets = set()
+        for secret in list(self._secrets):
+            copy._hold_secret(secret)
         return copy
 
     # Resources.
@@ -286,40 +353,132 @@ def deliver_each(outcome: BatchOutcome[T], single: bool) -> Sequence[T] | T:
     return deliver(outcome, single)
 
 
-def _checked_configuration(configuration: object) -> InferenceConfiguration:
+def _checked_api_url(api_url: object) -> str:
+    """``api_url`` stripped of spaces and trailing slashes, if it is an http(s) URL with a host."""
+    problem = ""
+    if isinstance(api_url, str) and any(c.isspace() for c in api_url.strip()):
+        problem = " (it contains spaces)"
+    elif isinstance(api_url, str):
+        try:
+            parts = urllib.parse.urlsplit(api_url.strip())
+            parts.port  # noqa: B018  # raises ValueError for a port out of range
+            httpx.URL(api_url.strip())
+        except (ValueError, httpx.InvalidURL) as error:
+            problem = f" ({error})"
+        else:
+            if parts.scheme.lower() in ("http", "https") and parts.hostname:
+                return api_url.strip().rstrip("/")
+    shown = repr(api_url) if isinstance(api_url, str) else type(api_url).__name__
+    raise InvalidParameterError(
+        f"api_url must be an http(s) URL with a host, such as 'http://localhost:9001', not "
+        f"{shown}{problem}."
+    )
+
+
+def _checked_api_key(api_key: object) -> str | None:
+    """The API key, if it can travel in a header; None for None or an empty key."""
+    if api_key is None or api_key == "":
+        return None
+    if not isinstance(api_key, str):
+        raise InvalidParameterError(
+            f"api_key must be a string or None, not {type(api_key).__name__}."
+        )
+    if not api_key.isascii() or not api_key.isprintable() or any(c.isspace() for c in api_key):
+        # The key itself is not shown: it is a secret.
+        raise InvalidParameterError(
+            "api_key contains spaces, line breaks or non-ASCII characters, which an API key "
+            "never has: check how it was read (a trailing newline from a file or an "
+            "environment variable?)."
+        )
+    return api_key
+
+
+_BOOLEAN_FIELDS = (
+    "count_inference",
+    "disable_preproc_auto_orientation",
+    "disable_preproc_contrast",
+    "disable_preproc_grayscale",
+    "disable_preproc_static_crop",
+    "class_agnostic_nms",
+    "fix_batch_size",
+    "include_anomaly_map",
+    "visualize_labels",
+)
+_REQUIRED_BOOLEAN_FIELDS = (
+    "visualize_predictions",
+    "client_downsizing_disabled",
+    "disable_active_learning",
+    "workflow_run_retries_enabled",
+    "allow_reduced_mask_resolution",
+)
+_TEXT_FIELDS = ("service_secret", "active_learning_target_dataset", "source", "source_info")
+
+
+def checked_configuration(configuration: object) -> InferenceConfiguration:
+    """``configuration`` if it is an InferenceConfiguration whose every field has a valid type.
+
+    ``InferenceConfiguration`` checks ranges and choices when built; this also checks the
+    fields it leaves open (flags must be True/False, names must be strings), so a client
+    never sends ``"yes"`` where the server expects a boolean.
+
+    Raises:
+        InvalidParameterError: Naming the first invalid field (the service secret's value is
+            never shown).
+    """
     if not isinstance(configuration, InferenceConfiguration):
         raise InvalidParameterError(
             f"expected an InferenceConfiguration, not {type(configuration).__name__}."
+        )
+    for name in (*_BOOLEAN_FIELDS, *_REQUIRED_BOOLEAN_FIELDS):
+        value = getattr(configuration, name)
+        if not (isinstance(value, bool) or (value is None and name in _BOOLEAN_FIELDS)):
+            raise InvalidParameterError(
+                f"InferenceConfiguration.{name}={value!r} is invalid: expected True or False"
+                + (" (or None)." if name in _BOOLEAN_FIELDS else ".")
+            )
+    for name in _TEXT_FIELDS:
+        value = getattr(configuration, name)
+        if value is not None and not (isinstance(value, str) and value):
+            shown = "a secret" if name == "service_secret" else repr(value)
+            raise InvalidParameterError(
+                f"InferenceConfiguration.{name} is invalid ({shown} of type "
+                f"{type(value).__name__}): expected a non-empty string or None."
+            )
+    directory = configuration.profiling_directory
+    if not isinstance(directory, str | os.PathLike) or not os.fspath(directory):
+        raise InvalidParameterError(
+            f"InferenceConfiguration.profiling_directory={directory!r} is invalid: expected a "
+            "folder path."
         )
     return configuration
 
 
 def _make_options(
     base: ClientOptions,
-    timeout: httpx.Timeout | float | None,
-    max_retries: int,
-    url_image_policy: URLImagePolicy | None,
+    timeout: object,
+    max_retries: object,
+    url_image_policy: object,
+    retry_policy: object = None,
 ) -> ClientOptions:
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+    """``base`` with the given settings (``_NOT_GIVEN`` timeout / None others keep base's)."""
+    if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
         raise InvalidParameterError(
-            f"max_retries must be a whole number of at least 0, not {max_retries!r}."
+            f"retry_policy must be a RetryPolicy, not {type(retry_policy).__name__}."
         )
-    if timeout is _NOT_GIVEN:
-        resolved_timeout = base.timeout
-    elif timeout is None or isinstance(timeout, httpx.Timeout):
-        resolved_timeout = timeout
-    elif isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0:
-        resolved_timeout = httpx.Timeout(float(timeout))
-    else:
+    if url_image_policy is not None and not isinstance(url_image_policy, URLImagePolicy):
         raise InvalidParameterError(
-            "timeout must be seconds above 0, an httpx.Timeout, or None (no timeout), "
-            f"not {timeout!r}."
+            f"url_image_policy must be a URLImagePolicy, not {type(url_image_policy).__name__}."
         )
+    retry = retry_policy or base.retry
+    if max_retries is not None:
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise InvalidParameterError(
+                f"max_retries must be a whole number of at least 0, not {max_retries!r}."
+            )
+        retry = attrs.evolve(retry, max_retries=max_retries)
     return attrs.evolve(
         base,
-        timeout=resolved_timeout,
-        retry=attrs.evolve(base.retry, max_retries=max_retries)
-        if isinstance(base.retry, RetryPolicy)
-        else base.retry,
+        timeout=base.timeout if timeout is _NOT_GIVEN else check_timeout(timeout, "timeout"),
+        retry=retry,
         url_images=url_image_policy or base.url_images,
     )
