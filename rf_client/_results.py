@@ -15,7 +15,7 @@ from typing import Any
 
 from rf_client._images import bytes_to_numpy, bytes_to_pil, decode_base64_image
 from rf_client.config import VisualisationResponseFormat
-from rf_client.errors import ResponseValidationError
+from rf_client.errors import EncodingError, ResponseValidationError
 
 
 def convert_image_bytes(data: bytes, image_format: VisualisationResponseFormat, what: str) -> Any:
@@ -28,10 +28,20 @@ def convert_image_bytes(data: bytes, image_format: VisualisationResponseFormat, 
 
 
 def convert_base64_image(value: str, image_format: VisualisationResponseFormat, what: str) -> Any:
-    """A base64 image from the server in the requested format (base64 text stays as it is)."""
+    """A base64 image from the server in the requested format (base64 text stays as it is).
+
+    Raises:
+        ResponseValidationError: The server's image is not valid base64 or not decodable
+            (``what`` names it).
+    """
     if image_format is VisualisationResponseFormat.BASE64:
         return value
-    return convert_image_bytes(decode_base64_image(value, what), image_format, what)
+    try:
+        return convert_image_bytes(decode_base64_image(value, what), image_format, what)
+    except EncodingError as error:
+        problem = error.message
+    # The server sent it: a bad answer, not a bad input of the caller's.
+    raise ResponseValidationError(f"{problem} The server sent an image that cannot be decoded.")
 
 
 def finish_prediction(
@@ -96,13 +106,14 @@ def rescale_prediction(prediction: dict[str, Any], scale: float) -> None:
         and mask_metadata.get("coordinate_system") == "mask_grid"
         and isinstance(original_image, Mapping)
     ):
-        restored = _restore_size(original_image, scale)
-        prediction["original_image"] = restored
-        mask_metadata["scale_x"] = restored["width"] / mask_metadata["width"]
-        mask_metadata["scale_y"] = restored["height"] / mask_metadata["height"]
+        if _has_size(original_image) and _has_size(mask_metadata):
+            restored = _restore_size(original_image, scale)
+            prediction["original_image"] = restored
+            mask_metadata["scale_x"] = restored["width"] / mask_metadata["width"]
+            mask_metadata["scale_y"] = restored["height"] / mask_metadata["height"]
         return
     image = prediction.get("image")
-    if isinstance(image, Mapping) and "width" in image and "height" in image:
+    if isinstance(image, Mapping) and _has_size(image):
         prediction["image"] = _restore_size(image, scale)
     predictions = prediction.get("predictions")
     if not isinstance(predictions, list):
@@ -121,6 +132,16 @@ def rescale_prediction(prediction: dict[str, Any], scale: float) -> None:
                         for key in ("x", "y"):
                             if isinstance(point.get(key), int | float):
                                 point[key] = point[key] / scale
+
+
+def _has_size(size: Mapping[str, Any]) -> bool:
+    # A malformed size is left as the server sent it rather than failing the whole result.
+    return all(
+        isinstance(size.get(key), int | float)
+        and not isinstance(size.get(key), bool)
+        and size[key] > 0
+        for key in ("width", "height")
+    )
 
 
 def _restore_size(size: Mapping[str, Any], scale: float) -> dict[str, Any]:
