@@ -2,7 +2,8 @@
 
 Each test gets its own server (see the ``fake_server`` fixture in ``tests/conftest.py``). Routes
 answer with scripted :class:`Reply` sequences (the last one repeats) or a handler function; every
-request is recorded. Faults are replies too: :func:`delay`, :func:`reset`, :func:`truncated`::
+request is recorded. Faults are replies too: :func:`delay` (before the answer),
+:func:`stall_body` (after the headers), :func:`reset`, :func:`truncated`, :func:`redirect`::
 
     fake_server.on("POST", "/infer/object_detection", json_reply(503), json_reply(200, {...}))
     fake_server.on("GET", "/model/registry", handler=lambda request: json_reply(200, {...}))
@@ -12,9 +13,12 @@ request is recorded. Faults are replies too: :func:`delay`, :func:`reset`, :func
 
 from __future__ import annotations
 
+import dataclasses
+import email.utils
 import json
 import socket
 import struct
+import sys
 import threading
 import time
 import urllib.parse
@@ -33,6 +37,10 @@ class RecordedRequest:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes
+    received_at: float = 0.0
+    """``time.monotonic()`` when the request was read (to measure waits between retries)."""
+    client_port: int = 0
+    """The client's port: requests on one kept-alive connection share it."""
 
     def json(self) -> Any:
         """The body decoded as JSON."""
@@ -51,6 +59,8 @@ class Reply:
     ``status``/``body``/``headers`` make a normal answer. ``delay_seconds`` waits first.
     ``reset`` drops the connection with a TCP reset instead of answering. ``declared_length``
     announces more body bytes than are sent, then closes (a truncated answer).
+    ``body_delay_seconds`` sends the status line and headers, then waits before the body.
+    ``chunked`` sends the body with chunked transfer encoding (no ``Content-Length``).
     """
 
     status: int = 200
@@ -59,6 +69,8 @@ class Reply:
     delay_seconds: float = 0.0
     reset: bool = False
     declared_length: int | None = None
+    body_delay_seconds: float = 0.0
+    chunked: bool = False
 
 
 def json_reply(
@@ -76,7 +88,22 @@ def raw_reply(status: int, body: bytes, content_type: str) -> Reply:
 
 def delay(seconds: float, then: Reply) -> Reply:
     """``then``, after waiting ``seconds``."""
-    return Reply(then.status, then.body, then.headers, seconds, then.reset, then.declared_length)
+    return dataclasses.replace(then, delay_seconds=seconds)
+
+
+def stall_body(seconds: float, then: Reply) -> Reply:
+    """``then``'s status line and headers at once, its body after ``seconds``."""
+    return dataclasses.replace(then, body_delay_seconds=seconds)
+
+
+def redirect(location: str, status: int = 302) -> Reply:
+    """A redirect to ``location``."""
+    return Reply(status, b"", {"Location": location})
+
+
+def http_date(seconds_from_now: float) -> str:
+    """An HTTP date (as in ``Retry-After``) ``seconds_from_now`` in the future."""
+    return email.utils.formatdate(time.time() + seconds_from_now, usegmt=True)
 
 
 def reset() -> Reply:
@@ -181,6 +208,8 @@ class FakeServer:
                     query=urllib.parse.parse_qs(parts.query, keep_blank_values=True),
                     headers={k.lower(): v for k, v in self.headers.items()},
                     body=body,
+                    received_at=time.monotonic(),
+                    client_port=int(self.client_address[1]),
                 )
                 with server._lock:
                     server.requests.append(request)
@@ -214,11 +243,24 @@ class FakeServer:
                 declared = (
                     reply.declared_length if reply.declared_length is not None else len(reply.body)
                 )
-                self.send_header("Content-Length", str(declared))
+                if reply.chunked:
+                    self.send_header("Transfer-Encoding", "chunked")
+                else:
+                    self.send_header("Content-Length", str(declared))
                 if reply.declared_length is not None:
                     self.send_header("Connection", "close")
                 self.end_headers()
-                self.wfile.write(reply.body)
+                if reply.body_delay_seconds:
+                    self.wfile.flush()
+                    time.sleep(reply.body_delay_seconds)
+                if reply.chunked:
+                    step = 65536
+                    for start in range(0, len(reply.body), step):
+                        piece = reply.body[start : start + step]
+                        self.wfile.write(b"%x\r\n%b\r\n" % (len(piece), piece))
+                    self.wfile.write(b"0\r\n\r\n")
+                else:
+                    self.wfile.write(reply.body)
                 if reply.declared_length is not None:
                     self.wfile.flush()
                     self.close_connection = True
@@ -232,9 +274,21 @@ class FakeServer:
             daemon_threads = True
             allow_reuse_address = True
 
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                # A client that gave up (timeout, reset) leaves a broken pipe behind: expected
+                # in fault-injection tests, not worth a traceback on stderr. Anything else (a
+                # failing test handler) is still printed.
+                if isinstance(sys.exc_info()[1], ConnectionError):
+                    return
+                super().handle_error(request, client_address)
+
         self._server = Server(("127.0.0.1", 0), RequestHandler)
+        server_loop = self._server
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="fake-server", daemon=True
+            # A short poll interval: stop() waits up to one interval for the loop to notice.
+            target=lambda: server_loop.serve_forever(poll_interval=0.02),
+            name="fake-server",
+            daemon=True,
         )
         self._thread.start()
         return self
