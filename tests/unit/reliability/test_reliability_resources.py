@@ -1,0 +1,74 @@
+"""Connections are closed when their loop or client ends; importing rf_client stays light."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import subprocess
+import sys
+import warnings
+
+import httpx
+
+from rf_client import InferenceHTTPClient
+from tests.support.fake_server import FakeServer, json_reply
+
+INFO = json_reply(200, {"name": "s", "version": "1", "uuid": "u"})
+
+
+def test_each_event_loop_closes_its_connection_pool_when_it_ends(fake_server: FakeServer) -> None:
+    fake_server.on("GET", "/info", INFO)
+    client = InferenceHTTPClient(fake_server.url)
+    pools: list[httpx.AsyncClient] = []
+
+    async def one_call() -> None:
+        await client.get_server_info_async()
+        pools.append(await client._pools.async_driver._http())
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ResourceWarning)
+        asyncio.run(one_call())
+        asyncio.run(one_call())
+        gc.collect()
+    assert len(pools) == 2
+    assert pools[0] is not pools[1]  # one pool per loop
+    assert all(pool.is_closed for pool in pools)
+
+
+def test_aclose_closes_the_running_loops_pool(fake_server: FakeServer) -> None:
+    fake_server.on("GET", "/info", INFO)
+    client = InferenceHTTPClient(fake_server.url)
+
+    async def call_then_close() -> httpx.AsyncClient:
+        await client.get_server_info_async()
+        pool = await client._pools.async_driver._http()
+        await client.aclose()
+        assert pool.is_closed
+        await client.get_server_info_async()  # reopens
+        return await client._pools.async_driver._http()
+
+    reopened = asyncio.run(call_then_close())
+    assert reopened.is_closed  # and the reopened one closed with its loop
+
+
+def test_a_collected_client_closes_its_sync_pool(fake_server: FakeServer) -> None:
+    fake_server.on("GET", "/info", INFO)
+    client = InferenceHTTPClient(fake_server.url)
+    client.get_server_info()
+    pool = client._pools.sync_driver()._http
+    assert not pool.is_closed
+    del client
+    gc.collect()
+    assert pool.is_closed
+
+
+def test_importing_rf_client_loads_no_image_library() -> None:
+    code = (
+        "import sys, rf_client, rf_client.errors; "
+        "rf_client.InferenceHTTPClient('http://localhost:9001', 'k'); "
+        "print(sorted(m for m in ('numpy', 'PIL', 'cv2') if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert loaded.stdout.strip() == "[]"
