@@ -12,7 +12,10 @@ Measured (each client in fresh processes pinned to one CPU, servers on the other
 6. ``infer`` and workflow throughput against the real inference server.
 
 Writes ``bench/results.json`` and ``docs/benchmarks.md``; exit status 0 even when a target
-is missed (the results say which), 2 when the benchmark itself fails.
+is missed (the results say which), 2 when the benchmark itself fails. Proposed rf-client
+fixes are measured with ``--patches`` (monkeypatched into rf-client's workers, see
+:mod:`bench.experiments`) or ``--rf-source DIR`` (a copy of the tree with
+``bench/proposals/*.patch`` applied); ``--report-only`` re-renders the page from the JSON.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from bench.environment import (
 from bench.experiments import PATCHES
 from bench.fixtures import make_all
 from bench.processes import CLIENT_CPU, SERVER_CPU, WorkerError, instant_server
+from rf_client.errors import RFClientError
 
 RESULTS = REPO_DIR / "bench" / "results.json"
 DOCS = REPO_DIR / "docs" / "benchmarks.md"
@@ -43,7 +47,10 @@ STEPS = ("import", "requests", "throughput", "numpy", "stream", "real")
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     """The command line of ``python -m bench``."""
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="rf-client against inference-sdk 1.8.3, one machine, one run.",
+    )
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
     parser.add_argument(
         "--repeats", type=int, default=3, help="timed repeats per process (default 3)"
@@ -60,7 +67,12 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         "--rf-source",
         type=Path,
         default=None,
-        help="measure the rf_client package in this folder (a patched copy of the tree)",
+        help="measure the rf_client (and generated/) of this folder, a patched copy of the tree",
+    )
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="measure nothing: rewrite the Markdown page from the results JSON (--output)",
     )
     parser.add_argument("--output", type=Path, default=RESULTS, help="results JSON path")
     parser.add_argument("--docs", type=Path, default=DOCS, help="Markdown summary path")
@@ -152,9 +164,15 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     """Run the suite, print the summary, write the results and the Markdown page."""
     arguments = parse_arguments(argv)
+    if arguments.report_only:
+        results = json.loads(arguments.output.read_text())
+        arguments.docs.write_text(report.markdown(results))
+        print(f"wrote {arguments.docs} from {arguments.output}")
+        return 0
     try:
         results = run(arguments)
-    except (WorkerError, RuntimeError, OSError) as error:
+    except (WorkerError, RuntimeError, OSError, RFClientError) as error:
+        # RFClientError: the real server could not be installed, built for or started.
         print(f"benchmark failed: {error}")
         return 2
     arguments.output.write_text(json.dumps(results, indent=2) + "\n")
