@@ -280,8 +280,7 @@ def _read_file(path: Path) -> bytes:
     shown = redact(str(path))
     if path.is_dir():
         raise InvalidInputError(
-            f"{shown!r} is a directory, not an image; use infer_on_stream() for a folder of "
-            "images."
+            f"{shown!r} is a directory, not an image; use infer_on_stream() for a folder of images."
         )
     problem = ""
     try:

@@ -194,11 +194,23 @@ def _timeout_of(request: Request, options: ClientOptions) -> httpx.Timeout | Non
     return options.timeout if request.uses_client_timeout else request.timeout
 
 
-def _forget_suppressed_context(error: RFClientError) -> None:
-    # ``raise X from None`` hides the original exception from tracebacks but keeps it in
-    # ``__context__``, where a decode error keeps the body and an httpx error its URL: drop it.
-    if error.__suppress_context__:
-        error.__context__ = None
+def _forget_foreign_chain(error: RFClientError) -> None:
+    """Unlink every non-rf-client exception from ``error``'s chain.
+
+    An exception raised while handling another keeps it in ``__context__`` (even with
+    ``raise X from None``, which only hides it from tracebacks): a decode error holds the
+    body, an httpx error its URL, either may hold a secret. Only rf-client errors, whose
+    messages are redacted, stay linked.
+    """
+    current: BaseException | None = error
+    for _ in range(16):  # chains are short; the bound guards against cycles
+        if current is None:
+            return
+        if current.__suppress_context__ or not isinstance(current.__context__, RFClientError):
+            current.__context__ = None
+        if not isinstance(current.__cause__, RFClientError):
+            current.__cause__ = None
+        current = current.__cause__ or current.__context__
 
 
 def _build(
@@ -281,7 +293,7 @@ class SyncDriver:
             except StopIteration as stop:
                 return cast("T", stop.value)
             except RFClientError as error:
-                _forget_suppressed_context(error)
+                _forget_foreign_chain(error)
                 raise
             value = self._execute(step)
 
@@ -409,7 +421,7 @@ class AsyncDriver:
             except StopIteration as stop:
                 return cast("T", stop.value)
             except RFClientError as error:
-                _forget_suppressed_context(error)
+                _forget_foreign_chain(error)
                 raise
             value = await self._execute(step)
 
