@@ -21,6 +21,7 @@ from rf_client import (
     ResponseValidationError,
     RetryPolicy,
     ServiceUnavailableError,
+    VisualisationResponseFormat,
 )
 from rf_client.errors import IncompleteResponseError
 from tests.support.fake_server import (
@@ -409,3 +410,36 @@ def test_a_single_image_failure_raises_without_a_batch(
         call(client_for(fake_server), "infer", item_image(0), model_id=MODEL_ID)
     assert getattr(caught.value, "status_code", None) == 404
     assert getattr(caught.value, "batch", "missing") is None
+
+
+@pytest.mark.parametrize(
+    ("answer", "missing"),
+    [
+        ({"image": {"width": 10, "height": 6}}, "'predictions'"),
+        ({"predictions": []}, "'image'"),
+        ({"image": {"width": 10}, "predictions": []}, "'height'"),
+    ],
+)
+def test_the_typed_api_refuses_an_answer_missing_fields(
+    fake_server: FakeServer, call: Caller, answer: dict[str, object], missing: str
+) -> None:
+    ScriptedModel(fake_server, {0: always(json_reply(200, answer))})
+    client = client_for(fake_server)
+    with pytest.raises(ResponseValidationError) as caught:
+        call(client.typed.infer, "object_detection", item_image(0), model_id=MODEL_ID)
+    assert_clean_error(caught.value, ResponseValidationError)
+    assert "POST /infer/object_detection" in str(caught.value)
+    assert "ObjectDetectionInferenceResponse" in str(caught.value)
+    assert missing in str(caught.value)
+
+
+def test_an_undecodable_visualisation_is_a_response_validation_error(
+    fake_server: FakeServer, call: Caller
+) -> None:
+    answer = {**prediction(0), "visualization": "bm90IGFuIGltYWdl"}  # base64 of "not an image"
+    ScriptedModel(fake_server, {0: always(json_reply(200, answer))})
+    client = client_for(fake_server).configure(
+        InferenceConfiguration(output_visualisation_format=VisualisationResponseFormat.NUMPY)
+    )
+    with pytest.raises(ResponseValidationError, match="the visualization from POST /infer"):
+        call(client, "infer", item_image(0), model_id=MODEL_ID)

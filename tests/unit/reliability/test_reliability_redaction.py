@@ -494,3 +494,22 @@ def test_collecting_clients_while_registering_does_not_deadlock() -> None:
         del client
     gc.collect()
     assert redact("sk-cycle-0001-key") == "sk-cycle-0001-key"
+
+
+def test_errors_leaving_a_plan_carry_no_third_party_exception(call: Caller) -> None:
+    from rf_client._plan import Plan, sleep
+    from rf_client.errors import InvalidInputError
+
+    def failing_plan() -> Plan[None]:
+        yield from sleep(0)
+        try:
+            raise ValueError(f"https://x/?api_key={API_KEY}")
+        except ValueError as error:
+            raise InvalidInputError("implicitly chained") from error
+
+    client = InferenceHTTPClient("http://localhost:9001", API_KEY)
+    with pytest.raises(InvalidInputError) as caught:
+        call.run_plan(client, failing_plan())
+    assert caught.value.__cause__ is None
+    assert caught.value.__context__ is None
+    assert_hidden(error_texts(caught.value))
