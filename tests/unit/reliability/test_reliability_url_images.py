@@ -16,8 +16,8 @@ from rf_client import (
 )
 from rf_client._http import Reply as HTTPReply
 from rf_client._http import Request
-from rf_client._images import download_image, is_public_address
 from rf_client._plan import ResolveHost, Transmit, transmit
+from rf_client._url_images import download_image, is_public_address
 from tests.support.fake_server import FakeServer, Reply, delay, raw_reply, redirect
 from tests.unit.reliability.reliability_support import (
     MODEL_ID,
