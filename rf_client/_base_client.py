@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import threading
-import urllib.parse
 import weakref
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any, TypeVar
 
-import attrs
 import httpx
 
 from rf_client._batch import BatchOutcome
@@ -28,18 +25,22 @@ from rf_client._http import (
     ClientOptions,
     RetryPolicy,
     URLImagePolicy,
-    check_timeout,
 )
 from rf_client._plan import AsyncDriver, Plan, SyncDriver
 from rf_client._redaction import install_log_filters, register_secret, release_secret
+from rf_client._settings import (
+    NOT_GIVEN,
+    checked_api_key,
+    checked_api_url,
+    checked_configuration,
+    make_options,
+)
 from rf_client._state import ClientState, StateHolder
 from rf_client.config import HTTPClientMode, InferenceConfiguration
-from rf_client.errors import InvalidInputError, InvalidParameterError
+from rf_client.errors import InvalidInputError
 
 T = TypeVar("T")
 Self = TypeVar("Self", bound="BaseClient")
-
-_NOT_GIVEN: Any = object()
 
 
 class _Pools:
@@ -103,14 +104,14 @@ class BaseClient:
         api_url: str,
         api_key: str | None = None,
         *,
-        timeout: httpx.Timeout | float | None = _NOT_GIVEN,
+        timeout: httpx.Timeout | float | None = NOT_GIVEN,
         max_retries: int | None = None,
         url_image_policy: URLImagePolicy | None = None,
         retry_policy: RetryPolicy | None = None,
     ) -> None:
         install_log_filters()
-        self._api_url = _checked_api_url(api_url)
-        self._api_key = _checked_api_key(api_key)
+        self._api_url = checked_api_url(api_url)
+        self._api_key = checked_api_key(api_key)
         self._secrets_lock = threading.Lock()
         self._secrets: set[str] = set()
         self._hold_secret(self._api_key)
@@ -121,7 +122,7 @@ class BaseClient:
                 selected_model=None,
             )
         )
-        self._options = _make_options(
+        self._options = make_options(
             ClientOptions(), timeout, max_retries, url_image_policy, retry_policy
         )
         self._pools = _Pools(self._api_url)
@@ -238,7 +239,7 @@ class BaseClient:
     def with_options(
         self: Self,
         *,
-        timeout: httpx.Timeout | float | None = _NOT_GIVEN,
+        timeout: httpx.Timeout | float | None = NOT_GIVEN,
         max_retries: int | None = None,
         url_image_policy: URLImagePolicy | None = None,
         retry_policy: RetryPolicy | None = None,
@@ -260,7 +261,7 @@ class BaseClient:
         Raises:
             InvalidParameterError: A value is invalid.
         """
-        options = _make_options(self._options, timeout, max_retries, url_image_policy, retry_policy)
+        options = make_options(self._options, timeout, max_retries, url_image_policy, retry_policy)
         copy = object.__new__(type(self))
         # Cached properties (``typed``) are bound to the original: the copy builds its own.
         cached = {
@@ -351,134 +352,3 @@ def deliver(outcome: BatchOutcome[T], single: bool) -> T | list[T]:
 def deliver_each(outcome: BatchOutcome[T], single: bool) -> Sequence[T] | T:
     """Like :func:`deliver`; kept separate for typed overloads of list-only methods."""
     return deliver(outcome, single)
-
-
-def _checked_api_url(api_url: object) -> str:
-    """``api_url`` stripped of spaces and trailing slashes, if it is an http(s) URL with a host."""
-    problem = ""
-    if isinstance(api_url, str) and any(c.isspace() for c in api_url.strip()):
-        problem = " (it contains spaces)"
-    elif isinstance(api_url, str):
-        try:
-            parts = urllib.parse.urlsplit(api_url.strip())
-            parts.port  # noqa: B018  # raises ValueError for a port out of range
-            httpx.URL(api_url.strip())
-        except (ValueError, httpx.InvalidURL) as error:
-            problem = f" ({error})"
-        else:
-            if parts.scheme.lower() in ("http", "https") and parts.hostname:
-                return api_url.strip().rstrip("/")
-    shown = repr(api_url) if isinstance(api_url, str) else type(api_url).__name__
-    raise InvalidParameterError(
-        f"api_url must be an http(s) URL with a host, such as 'http://localhost:9001', not "
-        f"{shown}{problem}."
-    )
-
-
-def _checked_api_key(api_key: object) -> str | None:
-    """The API key, if it can travel in a header; None for None or an empty key."""
-    if api_key is None or api_key == "":
-        return None
-    if not isinstance(api_key, str):
-        raise InvalidParameterError(
-            f"api_key must be a string or None, not {type(api_key).__name__}."
-        )
-    if not api_key.isascii() or not api_key.isprintable() or any(c.isspace() for c in api_key):
-        # The key itself is not shown: it is a secret.
-        raise InvalidParameterError(
-            "api_key contains spaces, line breaks or non-ASCII characters, which an API key "
-            "never has: check how it was read (a trailing newline from a file or an "
-            "environment variable?)."
-        )
-    return api_key
-
-
-_BOOLEAN_FIELDS = (
-    "count_inference",
-    "disable_preproc_auto_orientation",
-    "disable_preproc_contrast",
-    "disable_preproc_grayscale",
-    "disable_preproc_static_crop",
-    "class_agnostic_nms",
-    "fix_batch_size",
-    "include_anomaly_map",
-    "visualize_labels",
-)
-_REQUIRED_BOOLEAN_FIELDS = (
-    "visualize_predictions",
-    "client_downsizing_disabled",
-    "disable_active_learning",
-    "workflow_run_retries_enabled",
-    "allow_reduced_mask_resolution",
-)
-_TEXT_FIELDS = ("service_secret", "active_learning_target_dataset", "source", "source_info")
-
-
-def checked_configuration(configuration: object) -> InferenceConfiguration:
-    """``configuration`` if it is an InferenceConfiguration whose every field has a valid type.
-
-    ``InferenceConfiguration`` checks ranges and choices when built; this also checks the
-    fields it leaves open (flags must be True/False, names must be strings), so a client
-    never sends ``"yes"`` where the server expects a boolean.
-
-    Raises:
-        InvalidParameterError: Naming the first invalid field (the service secret's value is
-            never shown).
-    """
-    if not isinstance(configuration, InferenceConfiguration):
-        raise InvalidParameterError(
-            f"expected an InferenceConfiguration, not {type(configuration).__name__}."
-        )
-    for name in (*_BOOLEAN_FIELDS, *_REQUIRED_BOOLEAN_FIELDS):
-        value = getattr(configuration, name)
-        if not (isinstance(value, bool) or (value is None and name in _BOOLEAN_FIELDS)):
-            raise InvalidParameterError(
-                f"InferenceConfiguration.{name}={value!r} is invalid: expected True or False"
-                + (" (or None)." if name in _BOOLEAN_FIELDS else ".")
-            )
-    for name in _TEXT_FIELDS:
-        value = getattr(configuration, name)
-        if value is not None and not (isinstance(value, str) and value):
-            shown = "a secret" if name == "service_secret" else repr(value)
-            raise InvalidParameterError(
-                f"InferenceConfiguration.{name} is invalid ({shown} of type "
-                f"{type(value).__name__}): expected a non-empty string or None."
-            )
-    directory = configuration.profiling_directory
-    if not isinstance(directory, str | os.PathLike) or not os.fspath(directory):
-        raise InvalidParameterError(
-            f"InferenceConfiguration.profiling_directory={directory!r} is invalid: expected a "
-            "folder path."
-        )
-    return configuration
-
-
-def _make_options(
-    base: ClientOptions,
-    timeout: object,
-    max_retries: object,
-    url_image_policy: object,
-    retry_policy: object = None,
-) -> ClientOptions:
-    """``base`` with the given settings (``_NOT_GIVEN`` timeout / None others keep base's)."""
-    if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
-        raise InvalidParameterError(
-            f"retry_policy must be a RetryPolicy, not {type(retry_policy).__name__}."
-        )
-    if url_image_policy is not None and not isinstance(url_image_policy, URLImagePolicy):
-        raise InvalidParameterError(
-            f"url_image_policy must be a URLImagePolicy, not {type(url_image_policy).__name__}."
-        )
-    retry = retry_policy or base.retry
-    if max_retries is not None:
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise InvalidParameterError(
-                f"max_retries must be a whole number of at least 0, not {max_retries!r}."
-            )
-        retry = attrs.evolve(retry, max_retries=max_retries)
-    return attrs.evolve(
-        base,
-        timeout=base.timeout if timeout is _NOT_GIVEN else check_timeout(timeout, "timeout"),
-        retry=retry,
-        url_images=url_image_policy or base.url_images,
-    )

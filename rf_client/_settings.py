@@ -1,0 +1,167 @@
+"""Checking what a client is given: api_url, api_key, transport options, configurations.
+
+Every check raises :class:`~rf_client.errors.InvalidParameterError` naming the value (never
+a secret's value) before anything is sent.
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.parse
+from typing import Any
+
+import attrs
+import httpx
+
+from rf_client._http import ClientOptions, RetryPolicy, URLImagePolicy, check_timeout
+from rf_client.config import InferenceConfiguration
+from rf_client.errors import InvalidParameterError
+
+NOT_GIVEN: Any = object()
+"""Marks a ``timeout`` that was not passed (None means "no timeout")."""
+
+
+def checked_api_url(api_url: object) -> str:
+    """``api_url`` stripped of spaces and trailing slashes, if it is an http(s) URL with a host.
+
+    The scheme may be in any case (``HTTPS://``); ports must be valid.
+
+    Raises:
+        InvalidParameterError: Naming the value.
+    """
+    problem = ""
+    if isinstance(api_url, str) and any(c.isspace() for c in api_url.strip()):
+        problem = " (it contains spaces)"
+    elif isinstance(api_url, str):
+        try:
+            parts = urllib.parse.urlsplit(api_url.strip())
+            parts.port  # noqa: B018  # raises ValueError for a port out of range
+            httpx.URL(api_url.strip())
+        except (ValueError, httpx.InvalidURL) as error:
+            problem = f" ({error})"
+        else:
+            if parts.scheme.lower() in ("http", "https") and parts.hostname:
+                return api_url.strip().rstrip("/")
+    shown = repr(api_url) if isinstance(api_url, str) else type(api_url).__name__
+    raise InvalidParameterError(
+        f"api_url must be an http(s) URL with a host, such as 'http://localhost:9001', not "
+        f"{shown}{problem}."
+    )
+
+
+def checked_api_key(api_key: object) -> str | None:
+    """The API key, if it can travel in a header; None for None or an empty key.
+
+    Raises:
+        InvalidParameterError: Not a string, or it holds spaces, control or non-ASCII
+            characters (the key itself is not shown).
+    """
+    if api_key is None or api_key == "":
+        return None
+    if not isinstance(api_key, str):
+        raise InvalidParameterError(
+            f"api_key must be a string or None, not {type(api_key).__name__}."
+        )
+    if not api_key.isascii() or not api_key.isprintable() or any(c.isspace() for c in api_key):
+        # The key itself is not shown: it is a secret.
+        raise InvalidParameterError(
+            "api_key contains spaces, line breaks or non-ASCII characters, which an API key "
+            "never has: check how it was read (a trailing newline from a file or an "
+            "environment variable?)."
+        )
+    return api_key
+
+
+_BOOLEAN_FIELDS = (
+    "count_inference",
+    "disable_preproc_auto_orientation",
+    "disable_preproc_contrast",
+    "disable_preproc_grayscale",
+    "disable_preproc_static_crop",
+    "class_agnostic_nms",
+    "fix_batch_size",
+    "include_anomaly_map",
+    "visualize_labels",
+)
+_REQUIRED_BOOLEAN_FIELDS = (
+    "visualize_predictions",
+    "client_downsizing_disabled",
+    "disable_active_learning",
+    "workflow_run_retries_enabled",
+    "allow_reduced_mask_resolution",
+)
+_TEXT_FIELDS = ("service_secret", "active_learning_target_dataset", "source", "source_info")
+
+
+def checked_configuration(configuration: object) -> InferenceConfiguration:
+    """``configuration`` if it is an InferenceConfiguration whose every field has a valid type.
+
+    ``InferenceConfiguration`` checks ranges and choices when built; this also checks the
+    fields it leaves open (flags must be True/False, names must be strings), so a client
+    never sends ``"yes"`` where the server expects a boolean.
+
+    Raises:
+        InvalidParameterError: Naming the first invalid field (the service secret's value is
+            never shown).
+    """
+    if not isinstance(configuration, InferenceConfiguration):
+        raise InvalidParameterError(
+            f"expected an InferenceConfiguration, not {type(configuration).__name__}."
+        )
+    for name in (*_BOOLEAN_FIELDS, *_REQUIRED_BOOLEAN_FIELDS):
+        value = getattr(configuration, name)
+        if not (isinstance(value, bool) or (value is None and name in _BOOLEAN_FIELDS)):
+            raise InvalidParameterError(
+                f"InferenceConfiguration.{name}={value!r} is invalid: expected True or False"
+                + (" (or None)." if name in _BOOLEAN_FIELDS else ".")
+            )
+    for name in _TEXT_FIELDS:
+        value = getattr(configuration, name)
+        if value is not None and not (isinstance(value, str) and value):
+            shown = "a secret" if name == "service_secret" else repr(value)
+            raise InvalidParameterError(
+                f"InferenceConfiguration.{name} is invalid ({shown} of type "
+                f"{type(value).__name__}): expected a non-empty string or None."
+            )
+    directory = configuration.profiling_directory
+    if not isinstance(directory, str | os.PathLike) or not os.fspath(directory):
+        raise InvalidParameterError(
+            f"InferenceConfiguration.profiling_directory={directory!r} is invalid: expected a "
+            "folder path."
+        )
+    return configuration
+
+
+def make_options(
+    base: ClientOptions,
+    timeout: object,
+    max_retries: object,
+    url_image_policy: object,
+    retry_policy: object = None,
+) -> ClientOptions:
+    """``base`` with the given settings; a ``NOT_GIVEN`` timeout or None elsewhere keeps base's.
+
+    Raises:
+        InvalidParameterError: A value has the wrong type or is out of range.
+    """
+    if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
+        raise InvalidParameterError(
+            f"retry_policy must be a RetryPolicy, not {type(retry_policy).__name__}."
+        )
+    if url_image_policy is not None and not isinstance(url_image_policy, URLImagePolicy):
+        raise InvalidParameterError(
+            f"url_image_policy must be a URLImagePolicy, not {type(url_image_policy).__name__}."
+        )
+    retry = retry_policy or base.retry
+    if max_retries is not None:
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise InvalidParameterError(
+                f"max_retries must be a whole number of at least 0, not {max_retries!r}."
+            )
+        retry = attrs.evolve(retry, max_retries=max_retries)
+    return attrs.evolve(
+        base,
+        timeout=base.timeout if timeout is NOT_GIVEN else check_timeout(timeout, "timeout"),
+        retry=retry,
+        url_images=url_image_policy or base.url_images,
+    )
