@@ -7,6 +7,7 @@ input order, each exactly once, and count how many times each item was sent.
 from __future__ import annotations
 
 import itertools
+import logging
 import time
 
 import pytest
@@ -443,3 +444,16 @@ def test_an_undecodable_visualisation_is_a_response_validation_error(
     )
     with pytest.raises(ResponseValidationError, match="the visualization from POST /infer"):
         call(client, "infer", item_image(0), model_id=MODEL_ID)
+
+
+def test_each_retry_is_logged_at_info_on_the_rf_client_logger(
+    fake_server: FakeServer, call: Caller, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_server.on("GET", "/info", BUSY, reset(), INFO)
+    with caplog.at_level(logging.INFO, logger="rf_client"):
+        call(client_for(fake_server), "get_server_info")
+    retries = [r.getMessage() for r in caplog.records if r.name == "rf_client"]
+    assert len(retries) == 2
+    assert retries[0].startswith("Retrying GET /info in ")
+    assert retries[0].endswith("(attempt 2 of 3): status 503")
+    assert retries[1].endswith("(attempt 3 of 3): APIConnectionError")
