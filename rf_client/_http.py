@@ -21,6 +21,7 @@ Images given as URLs are downloaded by the client under :class:`URLImagePolicy`.
 from __future__ import annotations
 
 import email.utils
+import functools
 import html
 import json
 import math
@@ -348,14 +349,17 @@ class RequestNotSendable(httpx.HTTPError):
     """httpx could not build the request (invalid URL, a value JSON cannot hold, ...)."""
 
 
-_TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]+>", re.IGNORECASE | re.DOTALL)
+@functools.cache
+def _tag_pattern() -> re.Pattern[str]:
+    # Compiled on first use (error paths only): importing rf_client stays cheap.
+    return re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]+>", re.IGNORECASE | re.DOTALL)
 
 
 def plain_text(content: bytes, limit: int = 300) -> str:
     """The start of a body as one line of text: HTML tags and entities gone, secrets redacted."""
     text = redacted_text(content, max_bytes=max(4 * limit, 4096))
     if "<" in text and ">" in text:
-        text = html.unescape(_TAG.sub(" ", text))
+        text = html.unescape(_tag_pattern().sub(" ", text))
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 

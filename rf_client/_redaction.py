@@ -21,6 +21,7 @@ never on successful responses.
 from __future__ import annotations
 
 import collections
+import functools
 import logging
 import re
 import threading
@@ -36,15 +37,22 @@ SECRET_FIELDS = frozenset({"api_key", "service_secret", "authorization"})
 """Names of fields, query parameters and headers whose value is always a secret."""
 
 _WORD_CHARACTERS = r"A-Za-z0-9_\-"
-_FIELD_PATTERN = re.compile(
+_FIELD_PATTERN_SOURCE = (
     # api_key=VALUE / service_secret=VALUE (query strings, form bodies, log lines)
     r"(?P<query>\b(?:api_key|service_secret)=)[^&\s\"'<>]+"
     # "api_key": "VALUE" / 'api_key': 'VALUE' (JSON bodies, dict reprs)
     r"|(?P<mapping>[\"'](?:api_key|service_secret)[\"']\s*:\s*)(?P<quote>[\"'])[^\"']*(?P=quote)"
     # Authorization: Bearer VALUE
-    r"|(?P<bearer>\bBearer\s+)[^\s\"'<>,;]+",
-    re.IGNORECASE,
+    r"|(?P<bearer>\bBearer\s+)[^\s\"'<>,;]+"
 )
+
+
+@functools.cache
+def _field_pattern() -> re.Pattern[str]:
+    # Compiled on first use: importing rf_client stays cheap.
+    return re.compile(_FIELD_PATTERN_SOURCE, re.IGNORECASE)
+
+
 _FIELD_MARKERS = ("api_key", "service_secret", "bearer", "API_KEY", "SERVICE_SECRET", "Bearer")
 
 _lock = threading.Lock()
@@ -148,7 +156,7 @@ def redact(text: str, *extra_secrets: str | None) -> str:
         if extra:
             text = text.replace(extra, REDACTED)
     if any(marker in text for marker in _FIELD_MARKERS):
-        text = _FIELD_PATTERN.sub(_hide_field, text)
+        text = _field_pattern().sub(_hide_field, text)
     return text
 
 
