@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import pytest
@@ -13,7 +14,7 @@ from rf_client import (
     InternalServerError,
     InvalidParameterError,
 )
-from tests.support.fake_server import FakeServer, RecordedRequest, Reply, delay, json_reply
+from tests.support.fake_server import FakeServer, RecordedRequest, Reply, json_reply
 from tests.unit.core_models.conftest import Call
 
 Encoded = Callable[[str], str]
@@ -76,10 +77,17 @@ def test_options_go_whichever_model_takes_them_as_1_8_3_sends_them(
 def test_images_go_one_per_request_concurrently_and_come_back_in_order(
     fake_server: FakeServer, call: Call, cat: str, rocket: str, encoded: Encoded
 ) -> None:
+    others_arrived = threading.Event()
+
     def slow_first(request: RecordedRequest) -> Reply:
         reply = ocr_answer(request)
-        # The first image answers last: order must not follow completion.
-        return delay(0.3, reply) if request.json()["image"]["value"] == encoded(cat) else reply
+        if request.json()["image"]["value"] != encoded(cat):
+            others_arrived.set()
+            return reply
+        # The first image answers last, and only once another request is in flight: order
+        # must not follow completion, and a sequential client would keep max_in_flight at 1.
+        others_arrived.wait(timeout=5)
+        return reply
 
     fake_server.on("POST", "/ocr/trocr", handler=slow_first)
     client = InferenceHTTPClient(fake_server.url).configure(
