@@ -55,10 +55,13 @@ class PreparedImage:
         data: The encoded image (JPEG or PNG; other formats as given).
         scale: The factor client-side downsizing applied (new size / original size), or None
             when the image went at its own size.
+        original_size: (width, height) before downsizing, or None when not downsized; lets
+            results report the original size exactly instead of dividing a rounded one.
     """
 
     data: bytes
     scale: float | None = None
+    original_size: tuple[int, int] | None = None
 
     def base64(self) -> str:
         """The encoded image as base64 text."""
@@ -386,7 +389,9 @@ def _prepare_array(array: Any, max_size: tuple[int, int] | None) -> PreparedImag
         ok, encoded = cv2.imencode(extension, array, params)
         if not ok:
             raise EncodingError(f"{describe_input(array)} could not be encoded.")
-        return PreparedImage(encoded.tobytes(), scale)
+        return PreparedImage(
+            encoded.tobytes(), scale, (width, height) if scale is not None else None
+        )
     from PIL import Image
 
     if array.ndim == 3 and array.shape[2] == 1:
@@ -434,8 +439,9 @@ def _encode_pil(image: Any, scale: float | None) -> PreparedImage:
     from PIL import Image
 
     image = _to_encodable_mode(image)
+    original_size: tuple[int, int] | None = None
     if scale is not None:
-        width, height = image.size
+        width, height = original_size = image.size
         image = image.resize(
             (max(1, round(width * scale)), max(1, round(height * scale))), Image.Resampling.LANCZOS
         )
@@ -444,7 +450,7 @@ def _encode_pil(image: Any, scale: float | None) -> PreparedImage:
         image.save(buffer, format="PNG")
     else:
         image.save(buffer, format="JPEG", quality=JPEG_QUALITY)
-    return PreparedImage(buffer.getvalue(), scale)
+    return PreparedImage(buffer.getvalue(), scale, original_size)
 
 
 def _to_encodable_mode(image: Any) -> Any:

@@ -49,8 +49,12 @@ def finish_prediction(
     image_format: VisualisationResponseFormat,
     scale: float | None,
     endpoint: str,
+    original_size: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
-    """One model prediction as the documented API returns it (modified in place, returned)."""
+    """One model prediction as the documented API returns it (modified in place, returned).
+
+    ``original_size`` (width, height) is the image's size before client downsizing, when known.
+    """
     visualization = prediction.get("visualization")
     if isinstance(visualization, str) and visualization:
         prediction["visualization"] = convert_base64_image(
@@ -60,7 +64,7 @@ def finish_prediction(
     if isinstance(anomaly_map, Mapping):
         prediction["anomaly_map"] = decode_anomaly_map(anomaly_map, endpoint)
     if scale is not None:
-        rescale_prediction(prediction, scale)
+        rescale_prediction(prediction, scale, original_size)
     return prediction
 
 
@@ -91,11 +95,15 @@ def decode_anomaly_map(payload: Mapping[str, Any], endpoint: str) -> Any:
     return np.frombuffer(data, dtype="<f4").reshape(shape).astype(np.float32, copy=True)
 
 
-def rescale_prediction(prediction: dict[str, Any], scale: float) -> None:
+def rescale_prediction(
+    prediction: dict[str, Any], scale: float, original_size: tuple[int, int] | None = None
+) -> None:
     """Map a prediction made on an image downsized by ``scale`` back to the original image.
 
-    Boxes, polygon points, key points and the reported image size are divided by ``scale``;
-    results in the mask grid coordinate system keep their grid and get the original size.
+    Boxes, polygon points and key points are divided by ``scale``. The reported image size
+    becomes ``original_size`` (width, height) when given, else the downsized size divided by
+    ``scale`` (which rounding can leave a pixel off). Results in the mask grid coordinate
+    system keep their grid and get the original size.
     """
     if prediction.get("is_stub"):
         return
@@ -107,14 +115,14 @@ def rescale_prediction(prediction: dict[str, Any], scale: float) -> None:
         and isinstance(original_image, Mapping)
     ):
         if _has_size(original_image) and _has_size(mask_metadata):
-            restored = _restore_size(original_image, scale)
+            restored = _restore_size(original_image, scale, original_size)
             prediction["original_image"] = restored
             mask_metadata["scale_x"] = restored["width"] / mask_metadata["width"]
             mask_metadata["scale_y"] = restored["height"] / mask_metadata["height"]
         return
     image = prediction.get("image")
     if isinstance(image, Mapping) and _has_size(image):
-        prediction["image"] = _restore_size(image, scale)
+        prediction["image"] = _restore_size(image, scale, original_size)
     predictions = prediction.get("predictions")
     if not isinstance(predictions, list):
         return
@@ -144,7 +152,11 @@ def _has_size(size: Mapping[str, Any]) -> bool:
     )
 
 
-def _restore_size(size: Mapping[str, Any], scale: float) -> dict[str, Any]:
+def _restore_size(
+    size: Mapping[str, Any], scale: float, original_size: tuple[int, int] | None
+) -> dict[str, Any]:
+    if original_size is not None:
+        return {**size, "width": original_size[0], "height": original_size[1]}
     return {**size, "width": round(size["width"] / scale), "height": round(size["height"] / scale)}
 
 

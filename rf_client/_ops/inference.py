@@ -42,8 +42,11 @@ if TYPE_CHECKING:
 Prediction = dict[str, Any]
 T = TypeVar("T")
 
-Shape = Callable[[Prediction, "float | None", str], T]
-"""Turns a raw prediction (with the downsizing scale and the endpoint) into what a surface returns.
+Shape = Callable[[Prediction, "PreparedImage | None", str], T]
+"""Turns a raw prediction into what a surface returns, given the image as sent and the endpoint.
+
+The image (None when the server answered without one, e.g. an annotated JPEG) carries the
+client-side downsizing (``scale``, ``original_size``) the prediction must be mapped back from.
 
 The documented API passes :func:`dict_shape` (visualisation decoded, coordinates rescaled); the
 typed API rescales and parses into the generated model.
@@ -54,8 +57,12 @@ def dict_shape(ctx: CallContext) -> Shape[Prediction]:
     """The documented API's prediction: a dict, visualisation decoded, coordinates rescaled."""
     image_format = ctx.configuration.output_visualisation_format
 
-    def shape(prediction: Prediction, scale: float | None, endpoint: str) -> Prediction:
-        return finish_prediction(prediction, image_format, scale, endpoint)
+    def shape(prediction: Prediction, image: PreparedImage | None, endpoint: str) -> Prediction:
+        if image is None:
+            return finish_prediction(prediction, image_format, None, endpoint)
+        return finish_prediction(
+            prediction, image_format, image.scale, endpoint, image.original_size
+        )
 
     return shape
 
@@ -229,7 +236,7 @@ def infer_v1_request(
             "the server may not support batches (set max_batch_size=1)."
         )
     return [
-        shape(prediction, image.scale, reply.endpoint)
+        shape(prediction, image, reply.endpoint)
         for prediction, image in zip(predictions, prepared, strict=True)
     ]
 
@@ -298,4 +305,4 @@ def infer_v0_request(
         raise ResponseValidationError(
             f"{reply.endpoint} answered {type(data).__name__}, not a prediction object."
         )
-    return shape(data, image.scale, reply.endpoint)
+    return shape(data, image, reply.endpoint)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from rf_client._images import PreparedImage
 from rf_client._ops.inference import Prediction, Shape
 from rf_client._ops.registry import parse_model
 from rf_client._results import rescale_prediction
@@ -25,9 +26,9 @@ class Namespace:
 def model_shape(from_dict: Callable[[Mapping[str, Any]], M]) -> Shape[M]:
     """A shape that rescales a raw prediction and parses it with a generated ``from_dict``."""
 
-    def shape(prediction: Prediction, scale: float | None, endpoint: str) -> M:
-        if scale is not None:
-            rescale_prediction(prediction, scale)
+    def shape(prediction: Prediction, image: PreparedImage | None, endpoint: str) -> M:
+        if image is not None and image.scale is not None:
+            rescale_prediction(prediction, image.scale, image.original_size)
         return parse_model(from_dict, prediction, endpoint)
 
     return shape

@@ -54,10 +54,8 @@ def assert_downsized_detections(
     result: Mapping[str, Any], size: tuple[int, int], limit: int
 ) -> None:
     """The cat and dog predicted on the image shrunk to ``limit``, in original pixels."""
-    # Like inference-sdk 1.8.3, the client reports round(sent size / scale), which can be one
-    # pixel off the original (see test_reported_size_is_the_original_size).
-    assert result["image"]["width"] == pytest.approx(size[0], abs=1)
-    assert result["image"]["height"] == pytest.approx(size[1], abs=1)
+    # The original size exactly (inference-sdk 1.8.3 reports round(sent size / scale)).
+    assert result["image"] == {"width": size[0], "height": size[1]}
     cat, dog = result["predictions"]
     assert xywh(cat) == pytest.approx(scaled_back("A", size, limit))
     assert xywh(dog) == pytest.approx(scaled_back("C", size, limit))
@@ -100,12 +98,6 @@ def test_v1_downsizes_a_large_generated_array(client: InferenceHTTPClient) -> No
     assert_downsized_detections(result, (2400, 1600), MODEL_INPUT_SIZE)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rf_client._results.rescale_prediction (as inference-sdk 1.8.3) reports the image "
-    "size as round(sent size / scale): 2400x1600 sent as 640x427 comes back as 2400x1601; the "
-    "prepared image could carry the original size instead",
-)
 def test_reported_size_is_the_original_size(client: InferenceHTTPClient) -> None:
     import numpy as np
 
