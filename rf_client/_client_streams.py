@@ -169,7 +169,7 @@ class StreamsMixin(BaseClient):
                 cannot be read or decoded); the stream goes on.
 
         Raises:
-            RFClientError: OpenCV is not installed (raised by this call).
+            MissingDependencyError: OpenCV is not installed (raised by this call).
             InvalidInputError: The input names nothing that exists (raised by this call), the
                 source cannot be opened, or (``"raise"``) an image of a folder cannot be decoded.
             InvalidParameterError: ``on_error`` is neither ``"raise"`` nor ``"yield"``.

@@ -9,17 +9,13 @@ from typing import TYPE_CHECKING, Any
 from rf_client._base_client import BaseClient
 from rf_client._ops import workflows
 from rf_client._ops.workflows import WorkflowImage, WorkflowRun, json_object
-from rf_client.errors import InvalidParameterError
+from rf_client.errors import InvalidParameterError, RFClientDeprecationWarning
 
 if TYPE_CHECKING:
     from rf_client._plan import Plan
 
 WorkflowOutputs = list[dict[str, Any]]
 """One dict of outputs per input image (one when no input is a batch)."""
-
-
-class RFClientDeprecationWarning(DeprecationWarning):
-    """Warns about a method kept for inference-sdk compatibility that has a replacement."""
 
 
 def _warn_infer_from_workflow() -> None:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import attrs
 
 from rf_client._redaction import redact
-from rf_client.errors import EncodingError, InvalidInputError, RFClientError
+from rf_client.errors import EncodingError, InvalidInputError, MissingDependencyError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -47,11 +47,11 @@ _ENCODED_AS_IS = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")  # JPEG and PNG go to t
 
 
 def require_opencv() -> Any:
-    """The ``cv2`` module; an RFClientError saying how to install it when it cannot load."""
+    """The ``cv2`` module; MissingDependencyError saying how to install it when it cannot load."""
     try:
         import cv2
     except ImportError as error:
-        raise RFClientError(
+        raise MissingDependencyError(
             "reading video files, cameras, stream URLs and image folders needs OpenCV, which "
             f"cannot be imported ({error}): install it with {VIDEO_EXTRA_HINT}."
         ) from None
@@ -124,7 +124,7 @@ def parse_stream_input(input_uri: object, extensions: Sequence[str] | None) -> S
     a camera index.
 
     Raises:
-        RFClientError: OpenCV is not installed (the message says how to install it).
+        MissingDependencyError: OpenCV is not installed (the message says how to install it).
         InvalidInputError: The input has the wrong type, or names nothing that exists.
     """
     if isinstance(input_uri, bool) or not isinstance(input_uri, str | int | os.PathLike):

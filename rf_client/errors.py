@@ -40,7 +40,12 @@ secret (see ``rf_client._redaction``)::
     ├── WrongClientModeError           the operation needs the other API version
     ├── APIKeyNotProvided              the operation needs an API key
     ├── FeatureDeprecatedError         the feature was removed
+    ├── MissingDependencyError         an optional dependency (OpenCV for video) is missing
     └── RetryError                     kept importable for 1.8.3 code; never raised
+
+Warnings: :class:`RFClientDeprecationWarning` (a ``DeprecationWarning``) for methods kept for
+inference-sdk compatibility that have a replacement; its 1.8.3 name
+``InferenceSDKDeprecationWarning`` and ``InferenceSDKGuidanceWarning`` stay importable.
 
 When one item of a batch fails, the error of the first failing item is raised (so code that
 catches its class keeps working) with :attr:`RFClientError.batch` set: every item's result or
@@ -403,6 +408,26 @@ class FeatureRemovedError(GoneError, FeatureDeprecatedError):
         self.reason = reason
         self.removal_release = removal_release
         self.replacement = replacement
+
+
+class MissingDependencyError(RFClientError):
+    """An optional dependency is not installed; the message says which extra to install."""
+
+
+class RFClientDeprecationWarning(DeprecationWarning):
+    """Warns about a method kept for inference-sdk compatibility that has a replacement."""
+
+
+InferenceSDKDeprecationWarning = RFClientDeprecationWarning
+"""The 1.8.3 name of :class:`RFClientDeprecationWarning` (filter either)."""
+
+
+class InferenceSDKGuidanceWarning(UserWarning):
+    """Kept importable for code written for inference-sdk 1.8.3, which filters it.
+
+    rf-client needs no guidance warnings: the API key goes in the ``Authorization`` header
+    by default, the recommendation 1.8.3 warned about.
+    """
 
 
 class RetryError(RFClientError):

@@ -21,11 +21,11 @@ from rf_client import (
     InvalidInputError,
     InvalidParameterError,
     ResponseValidationError,
+    RFClientDeprecationWarning,
     ServiceUnavailableError,
     UnprocessableEntityError,
     VisualisationResponseFormat,
 )
-from rf_client._client_workflows import RFClientDeprecationWarning
 from tests.support.fake_server import FakeServer, json_reply
 from tests.unit.workflows.workflows_support import (
     IMAGES_DIR,
