@@ -6,7 +6,6 @@ a secret's value) before anything is sent.
 
 from __future__ import annotations
 
-import os
 import urllib.parse
 from typing import Any
 
@@ -72,62 +71,15 @@ def checked_api_key(api_key: object) -> str | None:
     return api_key
 
 
-_BOOLEAN_FIELDS = (
-    "count_inference",
-    "disable_preproc_auto_orientation",
-    "disable_preproc_contrast",
-    "disable_preproc_grayscale",
-    "disable_preproc_static_crop",
-    "class_agnostic_nms",
-    "fix_batch_size",
-    "include_anomaly_map",
-    "visualize_labels",
-)
-_REQUIRED_BOOLEAN_FIELDS = (
-    "visualize_predictions",
-    "client_downsizing_disabled",
-    "disable_active_learning",
-    "workflow_run_retries_enabled",
-    "allow_reduced_mask_resolution",
-)
-_TEXT_FIELDS = ("service_secret", "active_learning_target_dataset", "source", "source_info")
-
-
 def checked_configuration(configuration: object) -> InferenceConfiguration:
-    """``configuration`` if it is an InferenceConfiguration whose every field has a valid type.
-
-    ``InferenceConfiguration`` checks ranges and choices when built; this also checks the
-    fields it leaves open (flags must be True/False, names must be strings), so a client
-    never sends ``"yes"`` where the server expects a boolean.
+    """``configuration`` if it is an InferenceConfiguration (which validated itself when built).
 
     Raises:
-        InvalidParameterError: Naming the first invalid field (the service secret's value is
-            never shown).
+        InvalidParameterError: It is something else (a dict, say).
     """
     if not isinstance(configuration, InferenceConfiguration):
         raise InvalidParameterError(
             f"expected an InferenceConfiguration, not {type(configuration).__name__}."
-        )
-    for name in (*_BOOLEAN_FIELDS, *_REQUIRED_BOOLEAN_FIELDS):
-        value = getattr(configuration, name)
-        if not (isinstance(value, bool) or (value is None and name in _BOOLEAN_FIELDS)):
-            raise InvalidParameterError(
-                f"InferenceConfiguration.{name}={value!r} is invalid: expected True or False"
-                + (" (or None)." if name in _BOOLEAN_FIELDS else ".")
-            )
-    for name in _TEXT_FIELDS:
-        value = getattr(configuration, name)
-        if value is not None and not (isinstance(value, str) and value):
-            shown = "a secret" if name == "service_secret" else repr(value)
-            raise InvalidParameterError(
-                f"InferenceConfiguration.{name} is invalid ({shown} of type "
-                f"{type(value).__name__}): expected a non-empty string or None."
-            )
-    directory = configuration.profiling_directory
-    if not isinstance(directory, str | os.PathLike) or not os.fspath(directory):
-        raise InvalidParameterError(
-            f"InferenceConfiguration.profiling_directory={directory!r} is invalid: expected a "
-            "folder path."
         )
     return configuration
 

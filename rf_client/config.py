@@ -345,7 +345,61 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+BOOLEAN_FIELDS = (
+    "visualize_predictions",
+    "client_downsizing_disabled",
+    "disable_active_learning",
+    "workflow_run_retries_enabled",
+    "allow_reduced_mask_resolution",
+)
+OPTIONAL_BOOLEAN_FIELDS = (
+    "count_inference",
+    "disable_preproc_auto_orientation",
+    "disable_preproc_contrast",
+    "disable_preproc_grayscale",
+    "disable_preproc_static_crop",
+    "class_agnostic_nms",
+    "fix_batch_size",
+    "include_anomaly_map",
+    "visualize_labels",
+)
+OPTIONAL_TEXT_FIELDS = (
+    "service_secret",
+    "active_learning_target_dataset",
+    "source",
+    "source_info",
+)
+
+
+def _check_types(config: InferenceConfiguration) -> None:
+    # A flag given as "yes" or a name given as a number reaches the server as something else
+    # (or breaks the generated request models): refuse it here, naming the field.
+    for name in BOOLEAN_FIELDS:
+        value = getattr(config, name)
+        _check(isinstance(value, bool), name, value, "True or False")
+    for name in OPTIONAL_BOOLEAN_FIELDS:
+        value = getattr(config, name)
+        _check(value is None or isinstance(value, bool), name, value, "True, False or None")
+    for name in OPTIONAL_TEXT_FIELDS:
+        value = getattr(config, name)
+        shown = "<a secret, not shown>" if name == "service_secret" else value
+        _check(
+            value is None or (isinstance(value, str) and value != ""),
+            name,
+            shown,
+            "a non-empty string or None",
+        )
+    directory = config.profiling_directory
+    _check(
+        isinstance(directory, str | os.PathLike) and os.fspath(directory) != "",
+        "profiling_directory",
+        directory,
+        "a folder path",
+    )
+
+
 def _validate(config: InferenceConfiguration) -> None:
+    _check_types(config)
     confidence = config.confidence_threshold
     _check(
         confidence is None

@@ -281,6 +281,14 @@ def test_use_configuration_refuses_wrong_values_too(fake_server: FakeServer) -> 
         client.configure({"max_batch_size": 2})  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("field", sorted(WRONG_CONFIGURATION_VALUES))
+def test_a_wrong_configuration_value_is_refused_when_built(field: str) -> None:
+    # Not only by configure(): a configuration cannot exist with a wrong value.
+    with pytest.raises(InvalidParameterError) as caught:
+        InferenceConfiguration(**{field: WRONG_CONFIGURATION_VALUES[field]})
+    assert f"InferenceConfiguration.{field}" in str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("setting", "value"),
     [
