@@ -1,0 +1,239 @@
+"""The typed API, ``client.typed.<namespace>.<op>``, synchronous calls (type-checked, never run).
+
+Every op returns its generated model for one input and a list of it for a list; the fields an
+editor completes have their real types (``confidence``/``x`` float, ``class_`` str, ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any, assert_type
+
+import numpy as np
+from numpy.typing import NDArray
+from rf_api_v1.models import (
+    ActionRecognitionInferenceResponse,
+    ClassificationInferenceResponse,
+    ClipCompareResponse,
+    ClipEmbeddingResponse,
+    CogVLMResponse,
+    CommandResponse,
+    ConsumePipelineResponse,
+    DepthEstimationResponse,
+    DescribeInterfaceResponse,
+    ExecutionEngineVersions,
+    GazeDetectionInferenceResponse,
+    ImageEmbeddingResponse,
+    InferencePipelineStatusResponse,
+    InstanceSegmentationInferenceResponse,
+    InstanceSegmentationPrediction,
+    InstanceSegmentationRLEPrediction,
+    KeypointsDetectionInferenceResponse,
+    ListPipelinesResponse,
+    LMMInferenceResponse,
+    ModelDescriptionEntity,
+    ModelsDescriptions,
+    MultiLabelClassificationInferenceResponse,
+    ObjectDetectionInferenceResponse,
+    OCRInferenceResponse,
+    PerceptionEncoderEmbeddingResponse,
+    Sam2SegmentationResponse,
+    Sam3EmbeddingResponse,
+    Sam3SegmentationResponse,
+    SemanticSegmentationInferenceResponse,
+    ServerVersionInfo,
+    WorkflowInferenceResponse,
+    WorkflowsBlocksDescription,
+    WorkflowsBlocksSchemaDescription,
+    WorkflowValidationStatus,
+)
+
+from rf_client import InferenceHTTPClient, RFClientError
+
+Classification = ClassificationInferenceResponse | MultiLabelClassificationInferenceResponse
+SPECIFICATION: dict[str, Any] = {"version": "1.0", "inputs": [], "steps": [], "outputs": []}
+
+
+def check_server_and_models(client: InferenceHTTPClient) -> None:
+    """``typed.server`` and ``typed.models``."""
+    assert_type(client.typed.server.info(), ServerVersionInfo)
+    registry = client.typed.models.list()
+    assert_type(registry, ModelsDescriptions)
+    assert_type(registry.models, list[ModelDescriptionEntity])
+    described = client.typed.models.describe("project/3", allow_loading=False)
+    assert_type(described, ModelDescriptionEntity)
+    assert_type(described.model_id, str)
+    assert_type(client.typed.models.load("project/3"), ModelsDescriptions)
+    assert_type(client.typed.models.unload("project/3"), ModelsDescriptions)
+    assert_type(client.typed.models.clear(), ModelsDescriptions)
+
+
+def check_object_detection(client: InferenceHTTPClient, image: str) -> None:
+    """Detections: float geometry and confidence, str class (``class_``)."""
+    response = client.typed.infer.object_detection(image, model_id="project/3")
+    assert_type(response, ObjectDetectionInferenceResponse)
+    box = response.predictions[0]
+    assert_type(box.confidence, float)
+    assert_type(box.x, float)
+    assert_type(box.y, float)
+    assert_type(box.width, float)
+    assert_type(box.height, float)
+    assert_type(box.class_, str)
+    assert_type(box.class_id, int)
+    assert_type(response.to_dict(), dict[str, Any])
+    many = client.typed.infer.object_detection([image, image], model_id="project/3")
+    assert_type(many, list[ObjectDetectionInferenceResponse])
+
+
+def check_segmentation_keypoints_classification(client: InferenceHTTPClient, image: str) -> None:
+    """Instance and semantic segmentation, keypoints, classification."""
+    segmented = client.typed.infer.instance_segmentation(image, "project/3")
+    assert_type(segmented, InstanceSegmentationInferenceResponse)
+    assert_type(
+        client.typed.infer.instance_segmentation([image], "project/3"),
+        list[InstanceSegmentationInferenceResponse],
+    )
+    for instance in segmented.predictions:
+        # Polygons or RLE, as the configuration's response_mask_format asked.
+        if isinstance(instance, InstanceSegmentationPrediction):
+            assert_type(instance.points[0].x, float)
+            assert_type(instance.points[0].y, float)
+        else:
+            assert_type(instance, InstanceSegmentationRLEPrediction)
+            assert_type(instance.class_, str)
+    semantic = client.typed.infer.semantic_segmentation(image, "project/3")
+    assert_type(semantic, SemanticSegmentationInferenceResponse)
+    assert_type(semantic.predictions.segmentation_mask, str)
+    assert_type(
+        client.typed.infer.semantic_segmentation([image], "project/3"),
+        list[SemanticSegmentationInferenceResponse],
+    )
+    keypoints = client.typed.infer.keypoints_detection(image, "project/3")
+    assert_type(keypoints, KeypointsDetectionInferenceResponse)
+    point = keypoints.predictions[0].keypoints[0]
+    assert_type(point.x, float)
+    assert_type(point.confidence, float)
+    assert_type(point.class_, str)
+    assert_type(
+        client.typed.infer.keypoints_detection([image], "project/3"),
+        list[KeypointsDetectionInferenceResponse],
+    )
+    classified = client.typed.infer.classification(image, "project/3")
+    assert_type(classified, Classification)
+    if isinstance(classified, MultiLabelClassificationInferenceResponse):
+        assert_type(classified.predicted_classes, list[str])
+    else:
+        assert_type(classified.predictions[0].confidence, float)
+    assert_type(client.typed.infer.classification([image], "project/3"), list[Classification])
+
+
+def check_core_models(client: InferenceHTTPClient, image: str) -> None:
+    """Embeddings, OCR, LMMs, depth, SAM, YOLO-World, gaze."""
+    clip = client.typed.clip.embed_images(image)
+    assert_type(clip, ClipEmbeddingResponse)
+    assert_type(clip.embeddings, list[list[float]])
+    assert_type(client.typed.clip.embed_images([image]), list[ClipEmbeddingResponse])
+    assert_type(client.typed.clip.embed_texts(["a cat", "a dog"]), ClipEmbeddingResponse)
+    assert_type(client.typed.clip.compare(image, ["a cat"]), ClipCompareResponse)
+    encoder = client.typed.perception_encoder
+    assert_type(encoder.embed_images(image), PerceptionEncoderEmbeddingResponse)
+    assert_type(encoder.embed_images([image]), list[PerceptionEncoderEmbeddingResponse])
+    assert_type(encoder.embed_texts("a cat"), PerceptionEncoderEmbeddingResponse)
+    embedded = client.typed.embeddings.image(image, "resnet101", output_type="logits")
+    assert_type(embedded, ImageEmbeddingResponse)
+    assert_type(embedded.embedding_info.space_id, str)
+    assert_type(client.typed.embeddings.image([image], "resnet101"), list[ImageEmbeddingResponse])
+    text = client.typed.ocr.doctr(image, generate_bounding_boxes=True)
+    assert_type(text, OCRInferenceResponse)
+    assert_type(text.result, str)
+    assert_type(client.typed.ocr.doctr([image]), list[OCRInferenceResponse])
+    assert_type(client.typed.ocr.trocr(image), OCRInferenceResponse)
+    assert_type(client.typed.ocr.trocr([image]), list[OCRInferenceResponse])
+    assert_type(client.typed.ocr.easy_ocr(image, language_codes=["en"]), OCRInferenceResponse)
+    assert_type(client.typed.ocr.easy_ocr([image]), list[OCRInferenceResponse])
+    assert_type(client.typed.ocr.pp_ocr(image, version="small-small"), OCRInferenceResponse)
+    assert_type(client.typed.ocr.pp_ocr([image]), list[OCRInferenceResponse])
+    assert_type(client.typed.lmm.infer(image, "florence-2-base"), LMMInferenceResponse)
+    assert_type(client.typed.lmm.infer([image], "florence-2-base"), list[LMMInferenceResponse])
+    cogvlm = client.typed.lmm.cogvlm(image, "What is this?")
+    assert_type(cogvlm, CogVLMResponse)
+    assert_type(cogvlm.response, str)
+    depth = client.typed.depth.estimate(image, depth_map_format="json")
+    assert_type(depth, DepthEstimationResponse)
+    assert_type(client.typed.depth.estimate([image]), list[DepthEstimationResponse])
+    assert_type(client.typed.depth.depth_map(depth), NDArray[np.float32])
+    assert_type(client.typed.sam.sam2_segment(image), Sam2SegmentationResponse)
+    assert_type(client.typed.sam.sam2_segment([image]), list[Sam2SegmentationResponse])
+    concepts: list[dict[str, Any]] = [{"type": "text", "text": "cat"}]
+    concept = client.typed.sam.sam3_concept_segment(image, concepts)
+    assert_type(concept, Sam3SegmentationResponse)
+    assert_type(concept.prompt_results[0].prompt_index, int)
+    assert_type(
+        client.typed.sam.sam3_concept_segment([image], concepts), list[Sam3SegmentationResponse]
+    )
+    assert_type(client.typed.sam.sam3_visual_segment(image), Sam2SegmentationResponse)
+    assert_type(client.typed.sam.sam3_visual_segment([image]), list[Sam2SegmentationResponse])
+    assert_type(client.typed.sam.sam3_embed(image), Sam3EmbeddingResponse)
+    assert_type(client.typed.sam.sam3_embed([image]), list[Sam3EmbeddingResponse])
+    world = client.typed.yolo_world.infer(image, ["cat"], confidence=0.1)
+    assert_type(world, ObjectDetectionInferenceResponse)
+    assert_type(world.predictions[0].confidence, float)
+    assert_type(
+        client.typed.yolo_world.infer([image], ["cat"]), list[ObjectDetectionInferenceResponse]
+    )
+    gazes = client.typed.gaze.detect(image)
+    assert_type(gazes, GazeDetectionInferenceResponse)
+    assert_type(gazes.predictions[0].yaw, float)
+    assert_type(client.typed.gaze.detect([image]), list[GazeDetectionInferenceResponse])
+
+
+def check_video(client: InferenceHTTPClient) -> None:
+    """Clips and typed streams: the response class named gives the yielded type."""
+    clip = client.typed.video.action_recognition("clip.mp4", "project/3")
+    assert_type(clip, ActionRecognitionInferenceResponse)
+    assert_type(clip.timeline[0].class_, str)
+    frames = client.typed.video.stream(
+        "video.mp4", "project/3", response=ObjectDetectionInferenceResponse
+    )
+    assert_type(
+        frames,
+        Generator[
+            tuple[int | str, NDArray[np.uint8], ObjectDetectionInferenceResponse], None, None
+        ],
+    )
+    for reference, frame, detections in frames:
+        assert_type(reference, int | str)
+        assert_type(frame, NDArray[np.uint8])
+        assert_type(detections.predictions[0].x, float)
+    outcomes = client.typed.video.stream(
+        "folder", response=KeypointsDetectionInferenceResponse, on_error="yield"
+    )
+    for _, maybe_frame, result in outcomes:
+        assert_type(maybe_frame, NDArray[np.uint8] | None)
+        assert_type(result, KeypointsDetectionInferenceResponse | RFClientError)
+
+
+def check_workflows_and_pipelines(client: InferenceHTTPClient, image: str) -> None:
+    """``typed.workflows`` and ``typed.pipelines``."""
+    run = client.typed.workflows.run(specification=SPECIFICATION, images={"image": image})
+    assert_type(run, WorkflowInferenceResponse)
+    assert_type(run.outputs[0]["detections"], Any)
+    assert_type(client.typed.workflows.validate(SPECIFICATION), WorkflowValidationStatus)
+    assert_type(
+        client.typed.workflows.describe_interface(workspace_name="w", workflow_id="f"),
+        DescribeInterfaceResponse,
+    )
+    assert_type(client.typed.workflows.describe_blocks(), WorkflowsBlocksDescription)
+    assert_type(client.typed.workflows.definition_schema(), WorkflowsBlocksSchemaDescription)
+    assert_type(client.typed.workflows.execution_engine_versions(), ExecutionEngineVersions)
+    pipelines = client.typed.pipelines
+    assert_type(
+        pipelines.start("rtsp://camera", workflow_specification=SPECIFICATION), CommandResponse
+    )
+    assert_type(pipelines.list(), ListPipelinesResponse)
+    assert_type(pipelines.list().pipelines, list[str])
+    assert_type(pipelines.status("p"), InferencePipelineStatusResponse)
+    assert_type(pipelines.pause("p"), CommandResponse)
+    assert_type(pipelines.resume("p"), CommandResponse)
+    assert_type(pipelines.terminate("p"), CommandResponse)
+    assert_type(pipelines.consume("p", excluded_fields=["image"]), ConsumePipelineResponse)
