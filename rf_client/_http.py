@@ -27,6 +27,7 @@ import json
 import math
 import random
 import re
+import secrets
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -362,6 +363,74 @@ def plain_text(content: bytes, limit: int = 300) -> str:
         text = html.unescape(_tag_pattern().sub(" ", text))
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class JSONSafeText(str):
+    """Base64 text: it needs no escaping inside a JSON string, and keeps its ASCII bytes.
+
+    :func:`json_body` splices it into a request body as it is, instead of ``json.dumps``
+    scanning and copying megabytes of image text that cannot hold a character to escape.
+    Everywhere else it is the ``str`` it equals.
+    """
+
+    __slots__ = ("raw",)
+
+    raw: bytes
+
+    def __new__(cls, raw: bytes) -> JSONSafeText:
+        """The text of ``raw``, which must be base64 (``A-Za-z0-9+/=``), kept as bytes too.
+
+        Raises:
+            UnicodeDecodeError: ``raw`` is not ASCII (it cannot be base64 then).
+        """
+        text = super().__new__(cls, raw.decode("ascii"))
+        text.raw = raw
+        return text
+
+
+# A random marker, so that no value a caller passes can look like a splice point.
+_SPLICE_MARKER = f"rf-client-splice-{secrets.token_hex(16)}"
+_QUOTED_SPLICE_MARKER = f'"{_SPLICE_MARKER}"'.encode()
+
+
+def _dump_json(value: Any) -> bytes:
+    # httpx 0.28's own encoding of json= bodies: compact, UTF-8, NaN refused.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+def json_body(value: Any) -> bytes:
+    """``value`` as a compact UTF-8 JSON body, every :class:`JSONSafeText` spliced in as is.
+
+    The bytes are exactly ``json.dumps(value, ensure_ascii=False, separators=(",", ":"),
+    allow_nan=False).encode()`` (what httpx's ``json=`` sends); only the small skeleton of the
+    document goes through ``json.dumps``.
+
+    Raises:
+        ValueError: ``value`` holds NaN or infinity, or text that is not valid Unicode.
+        TypeError: ``value`` holds something JSON cannot (like ``json.dumps``).
+    """
+    spliced: list[bytes] = []
+
+    def skeleton(node: Any) -> Any:
+        if isinstance(node, JSONSafeText):
+            spliced.append(node.raw)
+            return _SPLICE_MARKER
+        if isinstance(node, dict):
+            return {key: skeleton(item) for key, item in node.items()}
+        if isinstance(node, list | tuple):
+            return [skeleton(item) for item in node]
+        return node
+
+    frame = _dump_json(skeleton(value))
+    if not spliced:
+        return frame
+    parts = frame.split(_QUOTED_SPLICE_MARKER)
+    if len(parts) != len(spliced) + 1:
+        return _dump_json(value)  # the marker appeared in a key or value too: the plain way
+    pieces = [parts[0]]
+    for data, part in zip(spliced, parts[1:], strict=True):
+        pieces += (b'"', data, b'"', part)
+    return b"".join(pieces)
 
 
 def body_excerpt(content: bytes, limit: int = 300) -> str:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
-from rf_client._http import ClientOptions
+from rf_client._http import ClientOptions, JSONSafeText
 from rf_client._plan import Plan, offload
 from rf_client._redaction import display_url, redact
 from rf_client._url_images import check_image_url, download_image
@@ -64,8 +64,8 @@ class PreparedImage:
     original_size: tuple[int, int] | None = None
 
     def base64(self) -> str:
-        """The encoded image as base64 text."""
-        return base64.b64encode(self.data).decode("ascii")
+        """The encoded image as base64 text (spliced into JSON bodies without a scan)."""
+        return JSONSafeText(base64.b64encode(self.data))
 
 
 def describe_input(item: object) -> str:
