@@ -18,8 +18,9 @@ import binascii
 import io
 import os
 import re
+import stat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import IO, TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
@@ -134,7 +135,7 @@ def check_image(item: object) -> None:
     if isinstance(item, str | os.PathLike):
         source = _classify_text(item) if isinstance(item, str) else ("path", os.fspath(item))
         if source[0] == "path":
-            _encoded_image_info(_read_file(Path(source[1])), describe_input(item))
+            _check_file(Path(source[1]), describe_input(item))
         elif source[0] == "bytes":
             _encoded_image_info(source[1], describe_input(item))
         return
@@ -154,29 +155,49 @@ def check_image(item: object) -> None:
 
 
 def prepare_image(
-    item: object, max_size: tuple[int, int] | None, options: ClientOptions
+    item: object,
+    max_size: tuple[int, int] | None,
+    options: ClientOptions,
+    *,
+    checked: bool = False,
 ) -> Plan[PreparedImage]:
     """The plan that turns one input into a :class:`PreparedImage`.
 
     ``max_size`` is ``(height, width)``: a larger image is downsized to fit, keeping its aspect
     ratio (never upscaled), and ``scale`` records the factor so results can be mapped back.
+    ``checked`` says the caller ran :func:`check_image` on ``item`` already (``infer`` checks
+    every input before sending any), so it is not run again. Either way an input is checked
+    once: a JPEG or PNG file or bytes going out at its own size is then read once and sent
+    without being opened again.
     """
-    check_image(item)
+    if not checked:
+        check_image(item)
     if isinstance(item, str) and _is_url(item):
         data = yield from download_image(item, options.url_images)
         return (yield from offload(lambda: _prepare_encoded(data, describe_input(item), max_size)))
     if isinstance(item, str | os.PathLike):
         kind, value = _classify_text(item) if isinstance(item, str) else ("path", os.fspath(item))
         encoded = _read_file(Path(value)) if kind == "path" else value
+        if _sendable_as_is(encoded, max_size):
+            return PreparedImage(encoded)
         return (
             yield from offload(lambda: _prepare_encoded(encoded, describe_input(item), max_size))
         )
     if isinstance(item, bytes | bytearray | memoryview):
         raw = _decode_base64_bytes_if_needed(bytes(item))
+        if _sendable_as_is(raw, max_size):
+            return PreparedImage(raw)
         return (yield from offload(lambda: _prepare_encoded(raw, describe_input(item), max_size)))
     if _is_numpy_array(item):
         return (yield from offload(lambda: _prepare_array(item, max_size)))
     return (yield from offload(lambda: _prepare_pil(item, max_size)))
+
+
+def _sendable_as_is(data: bytes, max_size: tuple[int, int] | None) -> bool:
+    # A checked JPEG or PNG without downsizing goes out unchanged: opening it with PIL again
+    # (as _prepare_encoded does, for its size) would change nothing. A file that changed
+    # since its check into something else takes the full path (and its errors).
+    return max_size is None and _sniff_format(data) in ("JPEG", "PNG")
 
 
 def load_image_bytes(item: object, options: ClientOptions) -> Plan[bytes]:
@@ -274,6 +295,50 @@ def _read_file(path: Path) -> bytes:
     return data
 
 
+def _check_file(path: Path, description: str) -> None:
+    """The checks of :func:`_encoded_image_info` on a file, reading only its head and tail.
+
+    The same errors as reading the whole file (:func:`_read_file`) and checking its bytes,
+    without loading the image into memory: PIL reads only the header to learn the size. A
+    file that is not a regular file (a pipe, a device) is read whole.
+    """
+    shown = redact(str(path))
+    if path.is_dir():
+        raise InvalidInputError(
+            f"{shown!r} is a directory, not an image; use infer_on_stream() for a folder of images."
+        )
+    problem = ""
+    try:
+        file = path.open("rb")
+    except FileNotFoundError:
+        problem = f"image file not found: {shown!r}."
+    except OSError as error:
+        problem = f"cannot read image file {shown!r}: {error.strerror or type(error).__name__}."
+    if problem:
+        raise InvalidInputError(problem)
+    with file:
+        whole: bytes | None = None
+        head = tail = b""
+        try:
+            status = os.fstat(file.fileno())
+            if stat.S_ISREG(status.st_mode):
+                head = file.read(_SNIFF_BYTES)
+                file.seek(max(0, status.st_size - _TAIL_BYTES))
+                tail = file.read(_TAIL_BYTES)
+                file.seek(0)
+            else:
+                whole = file.read()
+        except OSError as error:
+            problem = f"cannot read image file {shown!r}: {error.strerror or type(error).__name__}."
+        if problem:
+            raise InvalidInputError(problem)
+        if whole is not None:
+            head, tail = whole[:_SNIFF_BYTES], whole[-_TAIL_BYTES:]
+        if not head:
+            raise InvalidInputError(f"image file {shown!r} is empty.")
+        _inspect_encoded(head, tail, file if whole is None else io.BytesIO(whole), description)
+
+
 # Encoded images (JPEG, PNG, ...): format, size, integrity.
 
 
@@ -293,27 +358,46 @@ def _sniff_format(data: bytes) -> str | None:
     return None
 
 
+_SNIFF_BYTES = 16
+"""Enough of an image's start to tell its format (:func:`_sniff_format`)."""
+_TAIL_BYTES = 1024
+"""How much of an image's end is searched for its end marker (JPEG EOI, PNG IEND)."""
+
+
 def _encoded_image_info(data: bytes, description: str) -> tuple[str, int, int]:
     """(format, width, height) of an encoded image; EncodingError when it is not a whole image."""
     if not data:
         raise InvalidInputError(f"{description} is empty.")
-    image_format = _sniff_format(data)
+    return _inspect_encoded(data[:_SNIFF_BYTES], data[-_TAIL_BYTES:], io.BytesIO(data), description)
+
+
+def _inspect_encoded(
+    head: bytes, tail: bytes, stream: IO[bytes], description: str
+) -> tuple[str, int, int]:
+    """(format, width, height) from an image's first and last bytes and its header (PIL)."""
+    image_format = _sniff_format(head)
     if image_format is None:
         raise EncodingError(
             f"{description} is not an image in a supported format ({SUPPORTED_FORMATS})."
         )
     # Truncation shows at the end of the file: JPEG ends with EOI, PNG with IEND.
-    if image_format == "JPEG" and b"\xff\xd9" not in data[-1024:]:
+    if image_format == "JPEG" and b"\xff\xd9" not in tail:
         raise EncodingError(f"{description} is a truncated JPEG (no end-of-image marker).")
-    if image_format == "PNG" and b"IEND" not in data[-64:]:
+    if image_format == "PNG" and b"IEND" not in tail[-64:]:
         raise EncodingError(f"{description} is a truncated PNG (no IEND chunk).")
     from PIL import Image, UnidentifiedImageError
 
+    problem = ""
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with Image.open(stream) as image:
             width, height = image.size
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
-        raise EncodingError(f"{description} is a corrupt {image_format} image ({error}).") from None
+    except UnidentifiedImageError:
+        # Its text names the stream: a file's full path, which the description shows redacted.
+        problem = "PIL cannot identify it"
+    except (OSError, ValueError, SyntaxError) as error:
+        problem = str(error)
+    if problem:
+        raise EncodingError(f"{description} is a corrupt {image_format} image ({problem}).")
     if width <= 0 or height <= 0:
         raise EncodingError(f"{description} has no pixels ({width}x{height}).")
     return image_format, width, height

@@ -186,7 +186,9 @@ def infer_v1(
     max_size = downsizing_limit(ctx, description)
     batch_size = ctx.configuration.max_batch_size
     plans = (
-        infer_v1_request(ctx, route, model, description.task_type, batch, max_size, shape)
+        infer_v1_request(
+            ctx, route, model, description.task_type, batch, max_size, shape, checked=True
+        )
         for batch in chunks(inputs, batch_size)
     )
     outcomes = yield from gather(plans, ctx.configuration.max_concurrent_requests)
@@ -207,13 +209,18 @@ def infer_v1_request(
     batch: Sequence[object],
     max_size: tuple[int, int] | None,
     shape: Shape[T],
+    *,
+    checked: bool = False,
 ) -> Plan[list[T]]:
-    """One v1 request with ``batch`` images; one result per image, in order."""
+    """One v1 request with ``batch`` images; one result per image, in order.
+
+    ``checked`` says every image of ``batch`` went through ``check_image`` already.
+    """
     from rf_api_v1 import models
 
     prepared: list[PreparedImage] = []
     for item in batch:
-        prepared.append((yield from prepare_image(item, max_size, ctx.options)))
+        prepared.append((yield from prepare_image(item, max_size, ctx.options, checked=checked)))
     images = [{"type": "base64", "value": image.base64()} for image in prepared]
     fields: dict[str, Any] = {
         "model_id": model_id,
@@ -271,7 +278,10 @@ def infer_v0(
     ctx.require_api_key("infer in v0 mode")
     check_images(inputs)
     max_size = downsizing_limit(ctx, None)
-    plans = (infer_v0_request(ctx, project, version, item, max_size, shape) for item in inputs)
+    plans = (
+        infer_v0_request(ctx, project, version, item, max_size, shape, checked=True)
+        for item in inputs
+    )
     outcomes = yield from gather(plans, ctx.configuration.max_concurrent_requests)
     return BatchOutcome(outcomes)
 
@@ -283,15 +293,18 @@ def infer_v0_request(
     item: object,
     max_size: tuple[int, int] | None,
     shape: Shape[T],
+    *,
+    checked: bool = False,
 ) -> Plan[T]:
     """One v0 request: the image as the raw base64 body; the prediction or the visualisation.
 
     With ``format=image`` the server answers the annotated JPEG itself; it becomes
     ``{"visualization": <image>}`` (base64 text for ``shape`` to convert like any other).
+    ``checked`` says ``item`` went through ``check_image`` already.
     """
     from rf_api_v0.api.inference import infer as operation
 
-    image = yield from prepare_image(item, max_size, ctx.options)
+    image = yield from prepare_image(item, max_size, ctx.options, checked=checked)
     kwargs = operation.build_request_kwargs(
         project, version, body=image.base64(), **v0_query_arguments(ctx)
     )
