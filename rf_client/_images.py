@@ -20,7 +20,7 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeAlias
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, TypeAlias
 
 import attrs
 
@@ -275,23 +275,45 @@ def _decode_base64_bytes_if_needed(data: bytes) -> bytes:
     return decoded if _sniff_format(decoded) is not None else data
 
 
-def _read_file(path: Path) -> bytes:
+def _open_file(path: Path) -> BinaryIO:
+    """``path`` opened for reading; InvalidInputError naming it (redacted) when it cannot be."""
     shown = redact(str(path))
     if path.is_dir():
         raise InvalidInputError(
             f"{shown!r} is a directory, not an image; use infer_on_stream() for a folder of images."
         )
+    file: BinaryIO | None = None
     problem = ""
     try:
-        data = path.read_bytes()
+        file = path.open("rb")
     except FileNotFoundError:
         problem = f"image file not found: {shown!r}."
     except OSError as error:
-        problem = f"cannot read image file {shown!r}: {error.strerror or type(error).__name__}."
-    if problem:
+        problem = _unreadable(path, error)
+    if file is None:
+        raise InvalidInputError(problem)
+    return file
+
+
+def _unreadable(path: Path, error: OSError) -> str:
+    return (
+        f"cannot read image file {redact(str(path))!r}: {error.strerror or type(error).__name__}."
+    )
+
+
+def _read_file(path: Path) -> bytes:
+    """The whole content of an image file; InvalidInputError when missing, unreadable or empty."""
+    with _open_file(path) as file:
+        data: bytes | None = None
+        problem = ""
+        try:
+            data = file.read()
+        except OSError as error:
+            problem = _unreadable(path, error)
+    if data is None:
         raise InvalidInputError(problem)
     if not data:
-        raise InvalidInputError(f"image file {shown!r} is empty.")
+        raise InvalidInputError(f"image file {redact(str(path))!r} is empty.")
     return data
 
 
@@ -302,40 +324,27 @@ def _check_file(path: Path, description: str) -> None:
     without loading the image into memory: PIL reads only the header to learn the size. A
     file that is not a regular file (a pipe, a device) is read whole.
     """
-    shown = redact(str(path))
-    if path.is_dir():
-        raise InvalidInputError(
-            f"{shown!r} is a directory, not an image; use infer_on_stream() for a folder of images."
-        )
-    problem = ""
-    try:
-        file = path.open("rb")
-    except FileNotFoundError:
-        problem = f"image file not found: {shown!r}."
-    except OSError as error:
-        problem = f"cannot read image file {shown!r}: {error.strerror or type(error).__name__}."
-    if problem:
-        raise InvalidInputError(problem)
-    with file:
+    with _open_file(path) as file:
+        ends: tuple[bytes, bytes] | None = None
         whole: bytes | None = None
-        head = tail = b""
+        problem = ""
         try:
             status = os.fstat(file.fileno())
             if stat.S_ISREG(status.st_mode):
                 head = file.read(_SNIFF_BYTES)
                 file.seek(max(0, status.st_size - _TAIL_BYTES))
-                tail = file.read(_TAIL_BYTES)
+                ends = head, file.read(_TAIL_BYTES)
                 file.seek(0)
             else:
                 whole = file.read()
+                ends = whole[:_SNIFF_BYTES], whole[-_TAIL_BYTES:]
         except OSError as error:
-            problem = f"cannot read image file {shown!r}: {error.strerror or type(error).__name__}."
-        if problem:
+            problem = _unreadable(path, error)
+        if ends is None:
             raise InvalidInputError(problem)
-        if whole is not None:
-            head, tail = whole[:_SNIFF_BYTES], whole[-_TAIL_BYTES:]
+        head, tail = ends
         if not head:
-            raise InvalidInputError(f"image file {shown!r} is empty.")
+            raise InvalidInputError(f"image file {redact(str(path))!r} is empty.")
         _inspect_encoded(head, tail, file if whole is None else io.BytesIO(whole), description)
 
 
@@ -387,17 +396,19 @@ def _inspect_encoded(
         raise EncodingError(f"{description} is a truncated PNG (no IEND chunk).")
     from PIL import Image, UnidentifiedImageError
 
+    size: tuple[int, int] | None = None
     problem = ""
     try:
         with Image.open(stream) as image:
-            width, height = image.size
+            size = image.size
     except UnidentifiedImageError:
         # Its text names the stream: a file's full path, which the description shows redacted.
         problem = "PIL cannot identify it"
     except (OSError, ValueError, SyntaxError) as error:
         problem = str(error)
-    if problem:
+    if size is None:
         raise EncodingError(f"{description} is a corrupt {image_format} image ({problem}).")
+    width, height = size
     if width <= 0 or height <= 0:
         raise EncodingError(f"{description} has no pixels ({width}x{height}).")
     return image_format, width, height
