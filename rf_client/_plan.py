@@ -18,6 +18,8 @@ Plans use the helpers below with ``yield from``, which keeps their types precise
 from __future__ import annotations
 
 import concurrent.futures
+import functools
+import itertools
 import logging
 import socket
 import threading
@@ -290,7 +292,16 @@ def _no_context(error: httpx.HTTPError) -> httpx.HTTPError:
 
 
 class SyncDriver:
-    """Runs plans synchronously: one pooled ``httpx.Client``, threads for :class:`Gather`."""
+    """Runs plans synchronously: one pooled ``httpx.Client``, threads for :class:`Gather`.
+
+    A :class:`Gather` of several plans steps every plan in the calling thread and hands the
+    pool threads only what blocks or is marked CPU-heavy: sending a request and reading its
+    answer, ``Offload``, ``Sleep``, ``ResolveHost``. Preparing bodies (reading files, base64)
+    and parsing answers needs the GIL anyway, so running it in one thread costs no parallelism,
+    and it keeps the large request buffers in one allocator arena: freed and reused in place
+    instead of being handed back to the kernel by eight threads' arenas and faulted in again
+    (about 0.3 ms of page faults per 500 KB image otherwise).
+    """
 
     def __init__(self, http: httpx.Client, base_url: str) -> None:
         self._http = http
@@ -327,6 +338,10 @@ class SyncDriver:
         built = _build(self._http, request, options, self._base_url)
         if isinstance(built, RequestNotSendable):
             return built
+        return self._exchange(request, built)
+
+    def _exchange(self, request: Request, built: httpx.Request) -> Reply | httpx.HTTPError:
+        """Send a built request and read its whole answer (the blocking half of a Transmit)."""
         try:
             response = self._http.send(built, stream=True)
         except httpx.HTTPError as error:
@@ -345,6 +360,30 @@ class SyncDriver:
             response.close()
         return Reply(response.status_code, response.headers, b"".join(chunks), request.endpoint)
 
+    def _pool_work(self, step: Step) -> Callable[[], Any] | RequestNotSendable:
+        """What a pool thread runs for ``step`` of a gathered plan.
+
+        A request is built here, in the calling thread (its body is the large allocation);
+        only the exchange goes to the pool. A request httpx cannot build needs no thread: the
+        reason is returned as it is.
+        """
+        if isinstance(step, Transmit):
+            request = step.request
+            built = _build(self._http, request, step.options, self._base_url)
+            if isinstance(built, RequestNotSendable):
+                return built
+            return functools.partial(self._exchange, request, built)
+        if isinstance(step, Sleep):
+            return functools.partial(time.sleep, step.seconds)
+        if isinstance(step, Gather):
+            nested = step
+            return lambda: list(self.iter_ordered(nested.plans, nested.limit, nested.max_buffered))
+        if isinstance(step, ResolveHost):
+            return functools.partial(_resolve, step.host, step.port)
+        if isinstance(step, Offload):
+            return step.function
+        raise TypeError(f"unknown plan step {step!r}")
+
     def iter_ordered(
         self, plans: Iterable[Plan[T]], limit: int, max_buffered: int | None = None
     ) -> Iterator[Outcome[T]]:
@@ -354,37 +393,101 @@ class SyncDriver:
                 yield run_to_outcome(self, plan)
             return
         source = iter(plans)
-        with concurrent.futures.ThreadPoolExecutor(limit, thread_name_prefix="rf-client") as pool:
-            running: dict[concurrent.futures.Future[Outcome[T]], int] = {}
-            finished: dict[int, Outcome[T]] = {}
-            submitted = 0
-            next_to_yield = 0
-            exhausted = False
+        first = next(source, None)
+        if first is None:
+            return
+        second = next(source, None)
+        if second is None:  # a single plan runs in this thread: no pool to start
+            yield run_to_outcome(self, first)
+            return
+        yield from _PoolGather(self, limit, max_buffered).run(
+            itertools.chain((first, second), source)
+        )
+
+
+class _PoolGather:
+    """One ``Gather`` of a :class:`SyncDriver`: plans stepped here, blocking steps in threads.
+
+    Every running plan waits on exactly one pool task, so at most ``limit`` plans run and the
+    ``limit`` threads never starve. A plan's outcome is its value, or the rf-client error it
+    (or the work of its current step) raised; other exceptions propagate, after the tasks in
+    flight have finished.
+    """
+
+    def __init__(self, driver: SyncDriver, limit: int, max_buffered: int | None) -> None:
+        self._driver = driver
+        self._limit = limit
+        self._max_buffered = max_buffered
+        self._waiting: dict[concurrent.futures.Future[Any], tuple[int, Plan[Any]]] = {}
+        self._finished: dict[int, Outcome[Any]] = {}
+
+    def run(self, plans: Iterator[Plan[T]]) -> Iterator[Outcome[T]]:
+        """The outcomes of ``plans``, in order, as they become available."""
+        submitted = next_to_yield = 0
+        exhausted = False
+        pool = concurrent.futures.ThreadPoolExecutor(self._limit, thread_name_prefix="rf-client")
+        try:
             while True:
                 while (
                     not exhausted
-                    and len(running) < limit
-                    and (max_buffered is None or len(finished) < max_buffered)
+                    and len(self._waiting) < self._limit
+                    and (self._max_buffered is None or len(self._finished) < self._max_buffered)
                 ):
-                    try:
-                        plan = next(source)
-                    except StopIteration:
+                    plan = next(plans, None)
+                    if plan is None:
                         exhausted = True
                         break
-                    running[pool.submit(run_to_outcome, self, plan)] = submitted
+                    self._advance(pool, submitted, plan, None)
                     submitted += 1
-                while next_to_yield in finished:
-                    yield finished.pop(next_to_yield)
+                while next_to_yield in self._finished:
+                    yield cast("Outcome[T]", self._finished.pop(next_to_yield))
                     next_to_yield += 1
-                if not running:
+                if not self._waiting:
                     if exhausted:
                         return
                     continue
                 done, _ = concurrent.futures.wait(
-                    running, return_when=concurrent.futures.FIRST_COMPLETED
+                    self._waiting, return_when=concurrent.futures.FIRST_COMPLETED
                 )
                 for future in done:
-                    finished[running.pop(future)] = future.result()
+                    index, plan = self._waiting.pop(future)
+                    try:
+                        value = future.result()
+                    except RFClientError as error:
+                        # As in SyncDriver.run: an error of a step's work ends its plan.
+                        plan.close()
+                        _forget_foreign_chain(error)
+                        self._finished[index] = Outcome(error=error)
+                        continue
+                    self._advance(pool, index, plan, value)
+        finally:
+            # Normal end, an unexpected error or the caller stopping early: let the work in
+            # flight finish (a request half-sent is not abandoned), then end the plans waiting.
+            pool.shutdown(wait=True, cancel_futures=True)
+            for _index, plan in self._waiting.values():
+                plan.close()
+            self._waiting.clear()
+
+    def _advance(
+        self, pool: concurrent.futures.Executor, index: int, plan: Plan[Any], value: Any
+    ) -> None:
+        """Run ``plan`` here until it ends or needs a pool thread (then it waits for that)."""
+        while True:
+            try:
+                step = plan.send(value)
+            except StopIteration as stop:
+                self._finished[index] = Outcome(value=stop.value)
+                return
+            except RFClientError as error:
+                _forget_foreign_chain(error)
+                self._finished[index] = Outcome(error=error)
+                return
+            work = self._driver._pool_work(step)
+            if isinstance(work, RequestNotSendable):  # the plan gets the reason at once
+                value = work
+                continue
+            self._waiting[pool.submit(work)] = (index, plan)
+            return
 
 
 class AsyncDriver:

@@ -18,7 +18,7 @@ from rf_client._context import CallContext, split_v0_model_id
 from rf_client._http import Request
 from rf_client._images import PreparedImage, check_image, prepare_image
 from rf_client._ops.registry import billing_query, get_model_description
-from rf_client._plan import Plan, gather, send
+from rf_client._plan import Plan, gather, offload, send
 from rf_client._results import finish_prediction
 from rf_client.config import (
     ACTION_RECOGNITION_TASK,
@@ -34,6 +34,7 @@ from rf_client.errors import (
     InvalidInputError,
     ModelTaskTypeNotSupportedError,
     ResponseValidationError,
+    RFClientError,
 )
 
 if TYPE_CHECKING:
@@ -242,10 +243,43 @@ def infer_v1_request(
             f"{reply.endpoint} answered {len(predictions)} predictions for {len(batch)} images; "
             "the server may not support batches (set max_batch_size=1)."
         )
-    return [
-        shape(prediction, image, reply.endpoint)
-        for prediction, image in zip(predictions, prepared, strict=True)
-    ]
+    return (yield from shape_predictions(shape, predictions, prepared, reply.endpoint))
+
+
+def shape_predictions(
+    shape: Shape[T],
+    predictions: Sequence[Prediction],
+    images: Sequence[PreparedImage | None],
+    endpoint: str,
+) -> Plan[list[T]]:
+    """``shape`` applied to each prediction (with its image as sent), in order.
+
+    Decoding visualisations and anomaly maps is CPU work that releases the GIL: it is
+    offloaded (off the event loop; in parallel across a gathered batch, whose plans step in
+    one thread). Errors are raised here, in the plan, wherever the work ran.
+    """
+
+    def shaped() -> list[T] | RFClientError:
+        try:
+            return [
+                shape(prediction, image, endpoint)
+                for prediction, image in zip(predictions, images, strict=True)
+            ]
+        except RFClientError as error:
+            return error
+
+    if any(carries_images(prediction) for prediction in predictions):
+        results = yield from offload(shaped)
+    else:
+        results = shaped()
+    if isinstance(results, RFClientError):
+        raise results
+    return results
+
+
+def carries_images(prediction: Prediction) -> bool:
+    """Whether a prediction holds an image to decode (a visualisation or an anomaly map)."""
+    return bool(prediction.get("visualization")) or prediction.get("anomaly_map") is not None
 
 
 V0_ENUM_PARAMETERS = {"format": "LegacyResponseFormat", "response_mask_format": "LegacyMaskFormat"}
@@ -310,12 +344,11 @@ def infer_v0_request(
     )
     reply = yield from send(ctx.authorised(Request.from_generated(kwargs)), ctx.options)
     if reply.content_type.startswith("image/"):
-        return shape(
-            {"visualization": base64.b64encode(reply.content).decode("ascii")}, None, reply.endpoint
-        )
+        visualization = {"visualization": base64.b64encode(reply.content).decode("ascii")}
+        return (yield from shape_predictions(shape, [visualization], [None], reply.endpoint))[0]
     data = reply.json()
     if not isinstance(data, dict):
         raise ResponseValidationError(
             f"{reply.endpoint} answered {type(data).__name__}, not a prediction object."
         )
-    return shape(data, image, reply.endpoint)
+    return (yield from shape_predictions(shape, [data], [image], reply.endpoint))[0]
