@@ -330,12 +330,19 @@ class BaseClient:
 
 
 def as_batch(inference_input: object) -> tuple[list[object], bool]:
-    """``(items, single)``: a list stays a batch; anything else is one item."""
-    if isinstance(inference_input, list):
+    """``(items, single)``: a sequence (list, tuple, ...) is a batch; anything else is one item.
+
+    Text and bytes are sequences too, but they are one image (a path, a URL, base64, the
+    file's bytes). Sets are refused: results come back in input order, which a set lacks.
+    """
+    if isinstance(inference_input, Sequence) and not isinstance(
+        inference_input, str | bytes | bytearray | memoryview
+    ):
         return list(inference_input), False
-    if isinstance(inference_input, tuple | set | frozenset):
+    if isinstance(inference_input, set | frozenset):
         raise InvalidInputError(
-            f"a batch of images must be a list, not a {type(inference_input).__name__}."
+            "a batch of images must be a list or another ordered sequence, not a "
+            f"{type(inference_input).__name__} (results come back in input order)."
         )
     return [inference_input], True
 

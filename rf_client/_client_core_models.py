@@ -8,7 +8,7 @@ image's result or error. Every input is checked before anything is sent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from rf_client._base_client import BaseClient, as_batch, deliver
@@ -42,15 +42,15 @@ class CoreModelsMixin(BaseClient):
     # CLIP.
 
     @overload
-    def get_clip_image_embeddings(
-        self, inference_input: list[ImageInput], clip_version: str | None = None
-    ) -> list[Prediction]: ...
-    @overload
-    def get_clip_image_embeddings(
+    def get_clip_image_embeddings(  # type: ignore[overload-overlap]  # a str is one image
         self, inference_input: ImageInput, clip_version: str | None = None
     ) -> Prediction: ...
+    @overload
     def get_clip_image_embeddings(
-        self, inference_input: ImageInput | list[ImageInput], clip_version: str | None = None
+        self, inference_input: Sequence[ImageInput], clip_version: str | None = None
+    ) -> list[Prediction]: ...
+    def get_clip_image_embeddings(
+        self, inference_input: ImageInput | Sequence[ImageInput], clip_version: str | None = None
     ) -> Prediction | list[Prediction]:
         """CLIP embeddings of one image or a list of images (``POST /clip/embed_image``).
 
@@ -83,15 +83,15 @@ class CoreModelsMixin(BaseClient):
         )
 
     @overload
-    async def get_clip_image_embeddings_async(
-        self, inference_input: list[ImageInput], clip_version: str | None = None
-    ) -> list[Prediction]: ...
-    @overload
-    async def get_clip_image_embeddings_async(
+    async def get_clip_image_embeddings_async(  # type: ignore[overload-overlap]  # a str is one image
         self, inference_input: ImageInput, clip_version: str | None = None
     ) -> Prediction: ...
+    @overload
     async def get_clip_image_embeddings_async(
-        self, inference_input: ImageInput | list[ImageInput], clip_version: str | None = None
+        self, inference_input: Sequence[ImageInput], clip_version: str | None = None
+    ) -> list[Prediction]: ...
+    async def get_clip_image_embeddings_async(
+        self, inference_input: ImageInput | Sequence[ImageInput], clip_version: str | None = None
     ) -> Prediction | list[Prediction]:
         """Async twin of :meth:`get_clip_image_embeddings`."""
         return await self._each_async(
@@ -133,7 +133,7 @@ class CoreModelsMixin(BaseClient):
     def clip_compare(
         self,
         subject: str | ImageInput,
-        prompt: str | list[str] | ImageInput | list[ImageInput],
+        prompt: str | list[str] | ImageInput | Sequence[ImageInput],
         subject_type: str = "image",
         prompt_type: str = "text",
         clip_version: str | None = None,
@@ -169,7 +169,7 @@ class CoreModelsMixin(BaseClient):
     async def clip_compare_async(
         self,
         subject: str | ImageInput,
-        prompt: str | list[str] | ImageInput | list[ImageInput],
+        prompt: str | list[str] | ImageInput | Sequence[ImageInput],
         subject_type: str = "image",
         prompt_type: str = "text",
         clip_version: str | None = None,
@@ -184,16 +184,16 @@ class CoreModelsMixin(BaseClient):
     # Perception Encoder and classifier embeddings.
 
     @overload
-    def get_perception_encoder_image_embeddings(
-        self, inference_input: list[ImageInput], perception_encoder_version: str | None = None
-    ) -> list[Prediction]: ...
-    @overload
-    def get_perception_encoder_image_embeddings(
+    def get_perception_encoder_image_embeddings(  # type: ignore[overload-overlap]  # a str is one image
         self, inference_input: ImageInput, perception_encoder_version: str | None = None
     ) -> Prediction: ...
+    @overload
+    def get_perception_encoder_image_embeddings(
+        self, inference_input: Sequence[ImageInput], perception_encoder_version: str | None = None
+    ) -> list[Prediction]: ...
     def get_perception_encoder_image_embeddings(
         self,
-        inference_input: ImageInput | list[ImageInput],
+        inference_input: ImageInput | Sequence[ImageInput],
         perception_encoder_version: str | None = None,
     ) -> Prediction | list[Prediction]:
         """Perception Encoder embeddings of images (``POST /perception_encoder/embed_image``).
@@ -221,16 +221,16 @@ class CoreModelsMixin(BaseClient):
         )
 
     @overload
-    async def get_perception_encoder_image_embeddings_async(
-        self, inference_input: list[ImageInput], perception_encoder_version: str | None = None
-    ) -> list[Prediction]: ...
-    @overload
-    async def get_perception_encoder_image_embeddings_async(
+    async def get_perception_encoder_image_embeddings_async(  # type: ignore[overload-overlap]  # a str is one image
         self, inference_input: ImageInput, perception_encoder_version: str | None = None
     ) -> Prediction: ...
+    @overload
+    async def get_perception_encoder_image_embeddings_async(
+        self, inference_input: Sequence[ImageInput], perception_encoder_version: str | None = None
+    ) -> list[Prediction]: ...
     async def get_perception_encoder_image_embeddings_async(
         self,
-        inference_input: ImageInput | list[ImageInput],
+        inference_input: ImageInput | Sequence[ImageInput],
         perception_encoder_version: str | None = None,
     ) -> Prediction | list[Prediction]:
         """Async twin of :meth:`get_perception_encoder_image_embeddings`."""
@@ -275,22 +275,22 @@ class CoreModelsMixin(BaseClient):
         )
 
     @overload
-    def get_image_embeddings(
-        self,
-        inference_input: list[ImageInput],
-        model_id: str,
-        output_type: Literal["feature_vector", "logits"] = "feature_vector",
-    ) -> list[Prediction]: ...
-    @overload
-    def get_image_embeddings(
+    def get_image_embeddings(  # type: ignore[overload-overlap]  # a str is one image
         self,
         inference_input: ImageInput,
         model_id: str,
         output_type: Literal["feature_vector", "logits"] = "feature_vector",
     ) -> Prediction: ...
+    @overload
     def get_image_embeddings(
         self,
-        inference_input: ImageInput | list[ImageInput],
+        inference_input: Sequence[ImageInput],
+        model_id: str,
+        output_type: Literal["feature_vector", "logits"] = "feature_vector",
+    ) -> list[Prediction]: ...
+    def get_image_embeddings(
+        self,
+        inference_input: ImageInput | Sequence[ImageInput],
         model_id: str,
         output_type: Literal["feature_vector", "logits"] = "feature_vector",
     ) -> Prediction | list[Prediction]:
@@ -322,22 +322,22 @@ class CoreModelsMixin(BaseClient):
         )
 
     @overload
-    async def get_image_embeddings_async(
-        self,
-        inference_input: list[ImageInput],
-        model_id: str,
-        output_type: Literal["feature_vector", "logits"] = "feature_vector",
-    ) -> list[Prediction]: ...
-    @overload
-    async def get_image_embeddings_async(
+    async def get_image_embeddings_async(  # type: ignore[overload-overlap]  # a str is one image
         self,
         inference_input: ImageInput,
         model_id: str,
         output_type: Literal["feature_vector", "logits"] = "feature_vector",
     ) -> Prediction: ...
+    @overload
     async def get_image_embeddings_async(
         self,
-        inference_input: ImageInput | list[ImageInput],
+        inference_input: Sequence[ImageInput],
+        model_id: str,
+        output_type: Literal["feature_vector", "logits"] = "feature_vector",
+    ) -> list[Prediction]: ...
+    async def get_image_embeddings_async(
+        self,
+        inference_input: ImageInput | Sequence[ImageInput],
         model_id: str,
         output_type: Literal["feature_vector", "logits"] = "feature_vector",
     ) -> Prediction | list[Prediction]:
@@ -352,17 +352,7 @@ class CoreModelsMixin(BaseClient):
     # OCR.
 
     @overload
-    def ocr_image(
-        self,
-        inference_input: list[ImageInput],
-        model: str = "doctr",
-        version: str | None = None,
-        quantize: bool | None = None,
-        generate_bounding_boxes: bool | None = None,
-        language_codes: list[str] | None = None,
-    ) -> list[Prediction]: ...
-    @overload
-    def ocr_image(
+    def ocr_image(  # type: ignore[overload-overlap]  # a str is one image
         self,
         inference_input: ImageInput,
         model: str = "doctr",
@@ -371,9 +361,19 @@ class CoreModelsMixin(BaseClient):
         generate_bounding_boxes: bool | None = None,
         language_codes: list[str] | None = None,
     ) -> Prediction: ...
+    @overload
     def ocr_image(
         self,
-        inference_input: ImageInput | list[ImageInput],
+        inference_input: Sequence[ImageInput],
+        model: str = "doctr",
+        version: str | None = None,
+        quantize: bool | None = None,
+        generate_bounding_boxes: bool | None = None,
+        language_codes: list[str] | None = None,
+    ) -> list[Prediction]: ...
+    def ocr_image(
+        self,
+        inference_input: ImageInput | Sequence[ImageInput],
         model: str = "doctr",
         version: str | None = None,
         quantize: bool | None = None,
@@ -422,17 +422,7 @@ class CoreModelsMixin(BaseClient):
         )
 
     @overload
-    async def ocr_image_async(
-        self,
-        inference_input: list[ImageInput],
-        model: str = "doctr",
-        version: str | None = None,
-        quantize: bool | None = None,
-        generate_bounding_boxes: bool | None = None,
-        language_codes: list[str] | None = None,
-    ) -> list[Prediction]: ...
-    @overload
-    async def ocr_image_async(
+    async def ocr_image_async(  # type: ignore[overload-overlap]  # a str is one image
         self,
         inference_input: ImageInput,
         model: str = "doctr",
@@ -441,9 +431,19 @@ class CoreModelsMixin(BaseClient):
         generate_bounding_boxes: bool | None = None,
         language_codes: list[str] | None = None,
     ) -> Prediction: ...
+    @overload
     async def ocr_image_async(
         self,
-        inference_input: ImageInput | list[ImageInput],
+        inference_input: Sequence[ImageInput],
+        model: str = "doctr",
+        version: str | None = None,
+        quantize: bool | None = None,
+        generate_bounding_boxes: bool | None = None,
+        language_codes: list[str] | None = None,
+    ) -> list[Prediction]: ...
+    async def ocr_image_async(
+        self,
+        inference_input: ImageInput | Sequence[ImageInput],
         model: str = "doctr",
         version: str | None = None,
         quantize: bool | None = None,
@@ -511,17 +511,7 @@ class CoreModelsMixin(BaseClient):
         )
 
     @overload
-    def infer_lmm(
-        self,
-        inference_input: list[ImageInput],
-        model_id: str,
-        prompt: str | None = None,
-        model_id_in_path: bool = False,
-        max_new_tokens: int | None = None,
-        enable_thinking: bool | None = None,
-    ) -> list[Prediction]: ...
-    @overload
-    def infer_lmm(
+    def infer_lmm(  # type: ignore[overload-overlap]  # a str is one image
         self,
         inference_input: ImageInput,
         model_id: str,
@@ -530,9 +520,19 @@ class CoreModelsMixin(BaseClient):
         max_new_tokens: int | None = None,
         enable_thinking: bool | None = None,
     ) -> Prediction: ...
+    @overload
     def infer_lmm(
         self,
-        inference_input: ImageInput | list[ImageInput],
+        inference_input: Sequence[ImageInput],
+        model_id: str,
+        prompt: str | None = None,
+        model_id_in_path: bool = False,
+        max_new_tokens: int | None = None,
+        enable_thinking: bool | None = None,
+    ) -> list[Prediction]: ...
+    def infer_lmm(
+        self,
+        inference_input: ImageInput | Sequence[ImageInput],
         model_id: str,
         prompt: str | None = None,
         model_id_in_path: bool = False,
@@ -578,17 +578,7 @@ class CoreModelsMixin(BaseClient):
         )
 
     @overload
-    async def infer_lmm_async(
-        self,
-        inference_input: list[ImageInput],
-        model_id: str,
-        prompt: str | None = None,
-        model_id_in_path: bool = False,
-        max_new_tokens: int | None = None,
-        enable_thinking: bool | None = None,
-    ) -> list[Prediction]: ...
-    @overload
-    async def infer_lmm_async(
+    async def infer_lmm_async(  # type: ignore[overload-overlap]  # a str is one image
         self,
         inference_input: ImageInput,
         model_id: str,
@@ -597,9 +587,19 @@ class CoreModelsMixin(BaseClient):
         max_new_tokens: int | None = None,
         enable_thinking: bool | None = None,
     ) -> Prediction: ...
+    @overload
     async def infer_lmm_async(
         self,
-        inference_input: ImageInput | list[ImageInput],
+        inference_input: Sequence[ImageInput],
+        model_id: str,
+        prompt: str | None = None,
+        model_id_in_path: bool = False,
+        max_new_tokens: int | None = None,
+        enable_thinking: bool | None = None,
+    ) -> list[Prediction]: ...
+    async def infer_lmm_async(
+        self,
+        inference_input: ImageInput | Sequence[ImageInput],
         model_id: str,
         prompt: str | None = None,
         model_id_in_path: bool = False,
@@ -624,24 +624,24 @@ class CoreModelsMixin(BaseClient):
     # Depth, segmentation, detection, gaze.
 
     @overload
-    def depth_estimation(
-        self,
-        inference_input: list[ImageInput],
-        model_id: str = "depth-anything-v3/small",
-        model_id_in_path: bool = False,
-        depth_map_format: str = "json",
-    ) -> list[Prediction]: ...
-    @overload
-    def depth_estimation(
+    def depth_estimation(  # type: ignore[overload-overlap]  # a str is one image
         self,
         inference_input: ImageInput,
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
         depth_map_format: str = "json",
     ) -> Prediction: ...
+    @overload
     def depth_estimation(
         self,
-        inference_input: ImageInput | list[ImageInput],
+        inference_input: Sequence[ImageInput],
+        model_id: str = "depth-anything-v3/small",
+        model_id_in_path: bool = False,
+        depth_map_format: str = "json",
+    ) -> list[Prediction]: ...
+    def depth_estimation(
+        self,
+        inference_input: ImageInput | Sequence[ImageInput],
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
         depth_map_format: str = "json",
@@ -689,24 +689,24 @@ class CoreModelsMixin(BaseClient):
         )
 
     @overload
-    async def depth_estimation_async(
-        self,
-        inference_input: list[ImageInput],
-        model_id: str = "depth-anything-v3/small",
-        model_id_in_path: bool = False,
-        depth_map_format: str = "json",
-    ) -> list[Prediction]: ...
-    @overload
-    async def depth_estimation_async(
+    async def depth_estimation_async(  # type: ignore[overload-overlap]  # a str is one image
         self,
         inference_input: ImageInput,
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
         depth_map_format: str = "json",
     ) -> Prediction: ...
+    @overload
     async def depth_estimation_async(
         self,
-        inference_input: ImageInput | list[ImageInput],
+        inference_input: Sequence[ImageInput],
+        model_id: str = "depth-anything-v3/small",
+        model_id_in_path: bool = False,
+        depth_map_format: str = "json",
+    ) -> list[Prediction]: ...
+    async def depth_estimation_async(
+        self,
+        inference_input: ImageInput | Sequence[ImageInput],
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
         depth_map_format: str = "json",
@@ -725,16 +725,7 @@ class CoreModelsMixin(BaseClient):
         )
 
     @overload
-    def sam2_segment_image(
-        self,
-        inference_input: list[ImageInput],
-        prompts: list[dict[str, Any]] | None = None,
-        sam2_version_id: str = "hiera_tiny",
-        multimask_output: bool = True,
-        mask_input_format: str = "json",
-    ) -> list[Prediction]: ...
-    @overload
-    def sam2_segment_image(
+    def sam2_segment_image(  # type: ignore[overload-overlap]  # a str is one image
         self,
         inference_input: ImageInput,
         prompts: list[dict[str, Any]] | None = None,
@@ -742,9 +733,18 @@ class CoreModelsMixin(BaseClient):
         multimask_output: bool = True,
         mask_input_format: str = "json",
     ) -> Prediction: ...
+    @overload
     def sam2_segment_image(
         self,
-        inference_input: ImageInput | list[ImageInput],
+        inference_input: Sequence[ImageInput],
+        prompts: list[dict[str, Any]] | None = None,
+        sam2_version_id: str = "hiera_tiny",
+        multimask_output: bool = True,
+        mask_input_format: str = "json",
+    ) -> list[Prediction]: ...
+    def sam2_segment_image(
+        self,
+        inference_input: ImageInput | Sequence[ImageInput],
         prompts: list[dict[str, Any]] | None = None,
         sam2_version_id: str = "hiera_tiny",
         multimask_output: bool = True,
@@ -779,16 +779,7 @@ class CoreModelsMixin(BaseClient):
         )
 
     @overload
-    async def sam2_segment_image_async(
-        self,
-        inference_input: list[ImageInput],
-        prompts: list[dict[str, Any]] | None = None,
-        sam2_version_id: str = "hiera_tiny",
-        multimask_output: bool = True,
-        mask_input_format: str = "json",
-    ) -> list[Prediction]: ...
-    @overload
-    async def sam2_segment_image_async(
+    async def sam2_segment_image_async(  # type: ignore[overload-overlap]  # a str is one image
         self,
         inference_input: ImageInput,
         prompts: list[dict[str, Any]] | None = None,
@@ -796,9 +787,18 @@ class CoreModelsMixin(BaseClient):
         multimask_output: bool = True,
         mask_input_format: str = "json",
     ) -> Prediction: ...
+    @overload
     async def sam2_segment_image_async(
         self,
-        inference_input: ImageInput | list[ImageInput],
+        inference_input: Sequence[ImageInput],
+        prompts: list[dict[str, Any]] | None = None,
+        sam2_version_id: str = "hiera_tiny",
+        multimask_output: bool = True,
+        mask_input_format: str = "json",
+    ) -> list[Prediction]: ...
+    async def sam2_segment_image_async(
+        self,
+        inference_input: ImageInput | Sequence[ImageInput],
         prompts: list[dict[str, Any]] | None = None,
         sam2_version_id: str = "hiera_tiny",
         multimask_output: bool = True,
@@ -813,17 +813,7 @@ class CoreModelsMixin(BaseClient):
         )
 
     @overload
-    def sam3_concept_segment(
-        self,
-        inference_input: list[ImageInput],
-        prompts: list[dict[str, Any]],
-        model_id: str = "sam3/sam3_final",
-        output_prob_thresh: float = 0.5,
-        nms_iou_threshold: float | None = None,
-        format: str = "polygon",
-    ) -> list[Prediction]: ...
-    @overload
-    def sam3_concept_segment(
+    def sam3_concept_segment(  # type: ignore[overload-overlap]  # a str is one image
         self,
         inference_input: ImageInput,
         prompts: list[dict[str, Any]],
@@ -832,9 +822,19 @@ class CoreModelsMixin(BaseClient):
         nms_iou_threshold: float | None = None,
         format: str = "polygon",
     ) -> Prediction: ...
+    @overload
     def sam3_concept_segment(
         self,
-        inference_input: ImageInput | list[ImageInput],
+        inference_input: Sequence[ImageInput],
+        prompts: list[dict[str, Any]],
+        model_id: str = "sam3/sam3_final",
+        output_prob_thresh: float = 0.5,
+        nms_iou_threshold: float | None = None,
+        format: str = "polygon",
+    ) -> list[Prediction]: ...
+    def sam3_concept_segment(
+        self,
+        inference_input: ImageInput | Sequence[ImageInput],
         prompts: list[dict[str, Any]],
         model_id: str = "sam3/sam3_final",
         output_prob_thresh: float = 0.5,
@@ -880,17 +880,7 @@ class CoreModelsMixin(BaseClient):
         )
 
     @overload
-    async def sam3_concept_segment_async(
-        self,
-        inference_input: list[ImageInput],
-        prompts: list[dict[str, Any]],
-        model_id: str = "sam3/sam3_final",
-        output_prob_thresh: float = 0.5,
-        nms_iou_threshold: float | None = None,
-        format: str = "polygon",
-    ) -> list[Prediction]: ...
-    @overload
-    async def sam3_concept_segment_async(
+    async def sam3_concept_segment_async(  # type: ignore[overload-overlap]  # a str is one image
         self,
         inference_input: ImageInput,
         prompts: list[dict[str, Any]],
@@ -899,9 +889,19 @@ class CoreModelsMixin(BaseClient):
         nms_iou_threshold: float | None = None,
         format: str = "polygon",
     ) -> Prediction: ...
+    @overload
     async def sam3_concept_segment_async(
         self,
-        inference_input: ImageInput | list[ImageInput],
+        inference_input: Sequence[ImageInput],
+        prompts: list[dict[str, Any]],
+        model_id: str = "sam3/sam3_final",
+        output_prob_thresh: float = 0.5,
+        nms_iou_threshold: float | None = None,
+        format: str = "polygon",
+    ) -> list[Prediction]: ...
+    async def sam3_concept_segment_async(
+        self,
+        inference_input: ImageInput | Sequence[ImageInput],
         prompts: list[dict[str, Any]],
         model_id: str = "sam3/sam3_final",
         output_prob_thresh: float = 0.5,
@@ -924,24 +924,24 @@ class CoreModelsMixin(BaseClient):
         )
 
     @overload
-    def sam3_visual_segment(
-        self,
-        inference_input: list[ImageInput],
-        prompts: list[dict[str, Any]] | None = None,
-        multimask_output: bool = True,
-        mask_input_format: str = "json",
-    ) -> list[Prediction]: ...
-    @overload
-    def sam3_visual_segment(
+    def sam3_visual_segment(  # type: ignore[overload-overlap]  # a str is one image
         self,
         inference_input: ImageInput,
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
         mask_input_format: str = "json",
     ) -> Prediction: ...
+    @overload
     def sam3_visual_segment(
         self,
-        inference_input: ImageInput | list[ImageInput],
+        inference_input: Sequence[ImageInput],
+        prompts: list[dict[str, Any]] | None = None,
+        multimask_output: bool = True,
+        mask_input_format: str = "json",
+    ) -> list[Prediction]: ...
+    def sam3_visual_segment(
+        self,
+        inference_input: ImageInput | Sequence[ImageInput],
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
         mask_input_format: str = "json",
@@ -974,24 +974,24 @@ class CoreModelsMixin(BaseClient):
         )
 
     @overload
-    async def sam3_visual_segment_async(
-        self,
-        inference_input: list[ImageInput],
-        prompts: list[dict[str, Any]] | None = None,
-        multimask_output: bool = True,
-        mask_input_format: str = "json",
-    ) -> list[Prediction]: ...
-    @overload
-    async def sam3_visual_segment_async(
+    async def sam3_visual_segment_async(  # type: ignore[overload-overlap]  # a str is one image
         self,
         inference_input: ImageInput,
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
         mask_input_format: str = "json",
     ) -> Prediction: ...
+    @overload
     async def sam3_visual_segment_async(
         self,
-        inference_input: ImageInput | list[ImageInput],
+        inference_input: Sequence[ImageInput],
+        prompts: list[dict[str, Any]] | None = None,
+        multimask_output: bool = True,
+        mask_input_format: str = "json",
+    ) -> list[Prediction]: ...
+    async def sam3_visual_segment_async(
+        self,
+        inference_input: ImageInput | Sequence[ImageInput],
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
         mask_input_format: str = "json",
@@ -1005,15 +1005,15 @@ class CoreModelsMixin(BaseClient):
         )
 
     @overload
-    def sam3_embed_image(
-        self, inference_input: list[ImageInput], image_id: str | None = None
-    ) -> list[Prediction]: ...
-    @overload
-    def sam3_embed_image(
+    def sam3_embed_image(  # type: ignore[overload-overlap]  # a str is one image
         self, inference_input: ImageInput, image_id: str | None = None
     ) -> Prediction: ...
+    @overload
     def sam3_embed_image(
-        self, inference_input: ImageInput | list[ImageInput], image_id: str | None = None
+        self, inference_input: Sequence[ImageInput], image_id: str | None = None
+    ) -> list[Prediction]: ...
+    def sam3_embed_image(
+        self, inference_input: ImageInput | Sequence[ImageInput], image_id: str | None = None
     ) -> Prediction | list[Prediction]:
         """Compute SAM 3 image embeddings, cached on the server (``POST /sam3/embed_image``).
 
@@ -1034,15 +1034,15 @@ class CoreModelsMixin(BaseClient):
         )
 
     @overload
-    async def sam3_embed_image_async(
-        self, inference_input: list[ImageInput], image_id: str | None = None
-    ) -> list[Prediction]: ...
-    @overload
-    async def sam3_embed_image_async(
+    async def sam3_embed_image_async(  # type: ignore[overload-overlap]  # a str is one image
         self, inference_input: ImageInput, image_id: str | None = None
     ) -> Prediction: ...
+    @overload
     async def sam3_embed_image_async(
-        self, inference_input: ImageInput | list[ImageInput], image_id: str | None = None
+        self, inference_input: Sequence[ImageInput], image_id: str | None = None
+    ) -> list[Prediction]: ...
+    async def sam3_embed_image_async(
+        self, inference_input: ImageInput | Sequence[ImageInput], image_id: str | None = None
     ) -> Prediction | list[Prediction]:
         """Async twin of :meth:`sam3_embed_image`."""
         return await self._each_async(
@@ -1052,7 +1052,7 @@ class CoreModelsMixin(BaseClient):
 
     def infer_from_yolo_world(
         self,
-        inference_input: ImageInput | list[ImageInput],
+        inference_input: ImageInput | Sequence[ImageInput],
         class_names: list[str],
         model_version: str | None = None,
         confidence: float | None = None,
@@ -1084,7 +1084,7 @@ class CoreModelsMixin(BaseClient):
 
     async def infer_from_yolo_world_async(
         self,
-        inference_input: ImageInput | list[ImageInput],
+        inference_input: ImageInput | Sequence[ImageInput],
         class_names: list[str],
         model_version: str | None = None,
         confidence: float | None = None,
@@ -1097,11 +1097,13 @@ class CoreModelsMixin(BaseClient):
         return _as_list(deliver(await self._arun(plan), False))
 
     @overload
-    def detect_gazes(self, inference_input: list[ImageInput]) -> list[Prediction]: ...
+    def detect_gazes(  # type: ignore[overload-overlap]  # a str is one image
+        self, inference_input: ImageInput
+    ) -> Prediction: ...
     @overload
-    def detect_gazes(self, inference_input: ImageInput) -> Prediction: ...
+    def detect_gazes(self, inference_input: Sequence[ImageInput]) -> list[Prediction]: ...
     def detect_gazes(
-        self, inference_input: ImageInput | list[ImageInput]
+        self, inference_input: ImageInput | Sequence[ImageInput]
     ) -> Prediction | list[Prediction]:
         """Detect faces and where they look (``POST /gaze/gaze_detection``).
 
@@ -1128,11 +1130,15 @@ class CoreModelsMixin(BaseClient):
         )
 
     @overload
-    async def detect_gazes_async(self, inference_input: list[ImageInput]) -> list[Prediction]: ...
+    async def detect_gazes_async(  # type: ignore[overload-overlap]  # a str is one image
+        self, inference_input: ImageInput
+    ) -> Prediction: ...
     @overload
-    async def detect_gazes_async(self, inference_input: ImageInput) -> Prediction: ...
     async def detect_gazes_async(
-        self, inference_input: ImageInput | list[ImageInput]
+        self, inference_input: Sequence[ImageInput]
+    ) -> list[Prediction]: ...
+    async def detect_gazes_async(
+        self, inference_input: ImageInput | Sequence[ImageInput]
     ) -> Prediction | list[Prediction]:
         """Async twin of :meth:`detect_gazes`."""
         return await self._each_async(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, overload
 
 from rf_client._base_client import BaseClient, as_batch, deliver
@@ -124,13 +125,15 @@ class ModelsMixin(BaseClient):
     # Inference with platform models.
 
     @overload
-    def infer(
-        self, inference_input: list[ImageInput], model_id: str | None = None
-    ) -> list[Prediction]: ...
+    def infer(  # type: ignore[overload-overlap]  # a str is one image
+        self, inference_input: ImageInput, model_id: str | None = None
+    ) -> Prediction: ...
     @overload
-    def infer(self, inference_input: ImageInput, model_id: str | None = None) -> Prediction: ...
     def infer(
-        self, inference_input: ImageInput | list[ImageInput], model_id: str | None = None
+        self, inference_input: Sequence[ImageInput], model_id: str | None = None
+    ) -> list[Prediction]: ...
+    def infer(
+        self, inference_input: ImageInput | Sequence[ImageInput], model_id: str | None = None
     ) -> Prediction | list[Prediction]:
         """Run a model trained on the platform on one image or a list of images.
 
@@ -153,15 +156,15 @@ class ModelsMixin(BaseClient):
         return deliver(self._run(self._infer_plan(items, model_id)), single)
 
     @overload
-    async def infer_async(
-        self, inference_input: list[ImageInput], model_id: str | None = None
-    ) -> list[Prediction]: ...
-    @overload
-    async def infer_async(
+    async def infer_async(  # type: ignore[overload-overlap]  # a str is one image
         self, inference_input: ImageInput, model_id: str | None = None
     ) -> Prediction: ...
+    @overload
     async def infer_async(
-        self, inference_input: ImageInput | list[ImageInput], model_id: str | None = None
+        self, inference_input: Sequence[ImageInput], model_id: str | None = None
+    ) -> list[Prediction]: ...
+    async def infer_async(
+        self, inference_input: ImageInput | Sequence[ImageInput], model_id: str | None = None
     ) -> Prediction | list[Prediction]:
         """Async twin of :meth:`infer`."""
         items, single = as_batch(inference_input)
@@ -188,60 +191,60 @@ class ModelsMixin(BaseClient):
         return inference.infer_v1(context, items, model_id, inference.dict_shape(context))
 
     @overload
-    def infer_from_api_v0(
-        self, inference_input: list[ImageInput], model_id: str | None = None
-    ) -> list[Prediction]: ...
-    @overload
-    def infer_from_api_v0(
+    def infer_from_api_v0(  # type: ignore[overload-overlap]  # a str is one image
         self, inference_input: ImageInput, model_id: str | None = None
     ) -> Prediction: ...
+    @overload
     def infer_from_api_v0(
-        self, inference_input: ImageInput | list[ImageInput], model_id: str | None = None
+        self, inference_input: Sequence[ImageInput], model_id: str | None = None
+    ) -> list[Prediction]: ...
+    def infer_from_api_v0(
+        self, inference_input: ImageInput | Sequence[ImageInput], model_id: str | None = None
     ) -> Prediction | list[Prediction]:
         """:meth:`infer` through the v0 route (``POST /{project}/{version}``), whatever the mode."""
         items, single = as_batch(inference_input)
         return deliver(self._run(self._infer_v0_plan(items, model_id)), single)
 
     @overload
-    async def infer_from_api_v0_async(
-        self, inference_input: list[ImageInput], model_id: str | None = None
-    ) -> list[Prediction]: ...
-    @overload
-    async def infer_from_api_v0_async(
+    async def infer_from_api_v0_async(  # type: ignore[overload-overlap]  # a str is one image
         self, inference_input: ImageInput, model_id: str | None = None
     ) -> Prediction: ...
+    @overload
     async def infer_from_api_v0_async(
-        self, inference_input: ImageInput | list[ImageInput], model_id: str | None = None
+        self, inference_input: Sequence[ImageInput], model_id: str | None = None
+    ) -> list[Prediction]: ...
+    async def infer_from_api_v0_async(
+        self, inference_input: ImageInput | Sequence[ImageInput], model_id: str | None = None
     ) -> Prediction | list[Prediction]:
         """Async twin of :meth:`infer_from_api_v0`."""
         items, single = as_batch(inference_input)
         return deliver(await self._arun(self._infer_v0_plan(items, model_id)), single)
 
     @overload
-    def infer_from_api_v1(
-        self, inference_input: list[ImageInput], model_id: str | None = None
-    ) -> list[Prediction]: ...
-    @overload
-    def infer_from_api_v1(
+    def infer_from_api_v1(  # type: ignore[overload-overlap]  # a str is one image
         self, inference_input: ImageInput, model_id: str | None = None
     ) -> Prediction: ...
+    @overload
     def infer_from_api_v1(
-        self, inference_input: ImageInput | list[ImageInput], model_id: str | None = None
+        self, inference_input: Sequence[ImageInput], model_id: str | None = None
+    ) -> list[Prediction]: ...
+    def infer_from_api_v1(
+        self, inference_input: ImageInput | Sequence[ImageInput], model_id: str | None = None
     ) -> Prediction | list[Prediction]:
         """:meth:`infer` through the v1 routes (``POST /infer/<task>``); needs v1 mode."""
         items, single = as_batch(inference_input)
         return deliver(self._run(self._infer_v1_plan(items, model_id)), single)
 
     @overload
-    async def infer_from_api_v1_async(
-        self, inference_input: list[ImageInput], model_id: str | None = None
-    ) -> list[Prediction]: ...
-    @overload
-    async def infer_from_api_v1_async(
+    async def infer_from_api_v1_async(  # type: ignore[overload-overlap]  # a str is one image
         self, inference_input: ImageInput, model_id: str | None = None
     ) -> Prediction: ...
+    @overload
     async def infer_from_api_v1_async(
-        self, inference_input: ImageInput | list[ImageInput], model_id: str | None = None
+        self, inference_input: Sequence[ImageInput], model_id: str | None = None
+    ) -> list[Prediction]: ...
+    async def infer_from_api_v1_async(
+        self, inference_input: ImageInput | Sequence[ImageInput], model_id: str | None = None
     ) -> Prediction | list[Prediction]:
         """Async twin of :meth:`infer_from_api_v1`."""
         items, single = as_batch(inference_input)

@@ -14,7 +14,7 @@ import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard, TypeVar
 
 import attrs
 
@@ -34,8 +34,17 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 M = TypeVar("M")
 
-WorkflowImage: TypeAlias = "ImageInput | list[WorkflowImage]"
-"""One image input, or a list of them (a batch: one ``outputs`` entry per image; lists nest)."""
+WorkflowImage: TypeAlias = "ImageInput | Sequence[WorkflowImage]"
+"""One image input, or a list (any sequence) of them: a batch, one ``outputs`` entry per image;
+lists nest."""
+
+
+def is_image_batch(value: object) -> TypeGuard[Sequence[object]]:
+    """Whether a workflow image value is a batch: a sequence that is not itself one image."""
+    return isinstance(value, Sequence) and not isinstance(
+        value, str | bytes | bytearray | memoryview
+    )
+
 
 Parse = Callable[[object, str], T]
 """Turns an answer's decoded JSON (and the endpoint, for messages) into what a surface returns."""
@@ -228,7 +237,7 @@ def check_workflow_images(images: object) -> dict[str, object]:
 
 
 def _check_nested_image(value: object, where: str) -> None:
-    if isinstance(value, list):
+    if is_image_batch(value):
         if not value:
             raise InvalidInputError(f"{where} is an empty list: a batch needs at least one image.")
         for index, item in enumerate(value):
@@ -255,7 +264,7 @@ def encode_workflow_images(ctx: CallContext, images: Mapping[str, object]) -> Pl
 
 
 def _encode_nested_image(ctx: CallContext, value: object) -> Plan[Any]:
-    if isinstance(value, list):
+    if is_image_batch(value):
         items: list[Any] = []
         for item in value:
             items.append((yield from _encode_nested_image(ctx, item)))

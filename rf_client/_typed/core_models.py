@@ -7,7 +7,7 @@ a list (giving a list, in input order); a failed image raises its error with ``e
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from rf_client._base_client import as_batch, deliver
@@ -77,15 +77,15 @@ class ClipNamespace(_CoreNamespace):
     """``client.typed.clip``: CLIP embeddings and similarity."""
 
     @overload
-    def embed_images(
-        self, images: list[ImageInput], clip_version: str | None = None
-    ) -> list[ClipEmbeddingResponse]: ...
-    @overload
-    def embed_images(
+    def embed_images(  # type: ignore[overload-overlap]  # a str is one image
         self, images: ImageInput, clip_version: str | None = None
     ) -> ClipEmbeddingResponse: ...
+    @overload
     def embed_images(
-        self, images: ImageInput | list[ImageInput], clip_version: str | None = None
+        self, images: Sequence[ImageInput], clip_version: str | None = None
+    ) -> list[ClipEmbeddingResponse]: ...
+    def embed_images(
+        self, images: ImageInput | Sequence[ImageInput], clip_version: str | None = None
     ) -> ClipEmbeddingResponse | list[ClipEmbeddingResponse]:
         """CLIP embeddings per image (``POST /clip/embed_image``, ``max_batch_size`` a request).
 
@@ -113,15 +113,15 @@ class ClipNamespace(_CoreNamespace):
         )
 
     @overload
-    async def embed_images_async(
-        self, images: list[ImageInput], clip_version: str | None = None
-    ) -> list[ClipEmbeddingResponse]: ...
-    @overload
-    async def embed_images_async(
+    async def embed_images_async(  # type: ignore[overload-overlap]  # a str is one image
         self, images: ImageInput, clip_version: str | None = None
     ) -> ClipEmbeddingResponse: ...
+    @overload
     async def embed_images_async(
-        self, images: ImageInput | list[ImageInput], clip_version: str | None = None
+        self, images: Sequence[ImageInput], clip_version: str | None = None
+    ) -> list[ClipEmbeddingResponse]: ...
+    async def embed_images_async(
+        self, images: ImageInput | Sequence[ImageInput], clip_version: str | None = None
     ) -> ClipEmbeddingResponse | list[ClipEmbeddingResponse]:
         """Async twin of :meth:`embed_images`."""
         from rf_api_v1.models import ClipEmbeddingResponse
@@ -171,7 +171,7 @@ class ClipNamespace(_CoreNamespace):
     def compare(
         self,
         subject: str | ImageInput,
-        prompt: str | list[str] | ImageInput | list[ImageInput],
+        prompt: str | list[str] | ImageInput | Sequence[ImageInput],
         subject_type: Literal["image", "text"] = "image",
         prompt_type: Literal["image", "text"] = "text",
         clip_version: str | None = None,
@@ -206,7 +206,7 @@ class ClipNamespace(_CoreNamespace):
     async def compare_async(
         self,
         subject: str | ImageInput,
-        prompt: str | list[str] | ImageInput | list[ImageInput],
+        prompt: str | list[str] | ImageInput | Sequence[ImageInput],
         subject_type: Literal["image", "text"] = "image",
         prompt_type: Literal["image", "text"] = "text",
         clip_version: str | None = None,
@@ -230,16 +230,16 @@ class PerceptionEncoderNamespace(_CoreNamespace):
     """``client.typed.perception_encoder``: Perception Encoder embeddings."""
 
     @overload
-    def embed_images(
-        self, images: list[ImageInput], perception_encoder_version: str | None = None
-    ) -> list[PerceptionEncoderEmbeddingResponse]: ...
-    @overload
-    def embed_images(
+    def embed_images(  # type: ignore[overload-overlap]  # a str is one image
         self, images: ImageInput, perception_encoder_version: str | None = None
     ) -> PerceptionEncoderEmbeddingResponse: ...
+    @overload
+    def embed_images(
+        self, images: Sequence[ImageInput], perception_encoder_version: str | None = None
+    ) -> list[PerceptionEncoderEmbeddingResponse]: ...
     def embed_images(
         self,
-        images: ImageInput | list[ImageInput],
+        images: ImageInput | Sequence[ImageInput],
         perception_encoder_version: str | None = None,
     ) -> PerceptionEncoderEmbeddingResponse | list[PerceptionEncoderEmbeddingResponse]:
         """Embeddings per image (``POST /perception_encoder/embed_image``).
@@ -264,16 +264,16 @@ class PerceptionEncoderNamespace(_CoreNamespace):
         )
 
     @overload
-    async def embed_images_async(
-        self, images: list[ImageInput], perception_encoder_version: str | None = None
-    ) -> list[PerceptionEncoderEmbeddingResponse]: ...
-    @overload
-    async def embed_images_async(
+    async def embed_images_async(  # type: ignore[overload-overlap]  # a str is one image
         self, images: ImageInput, perception_encoder_version: str | None = None
     ) -> PerceptionEncoderEmbeddingResponse: ...
+    @overload
+    async def embed_images_async(
+        self, images: Sequence[ImageInput], perception_encoder_version: str | None = None
+    ) -> list[PerceptionEncoderEmbeddingResponse]: ...
     async def embed_images_async(
         self,
-        images: ImageInput | list[ImageInput],
+        images: ImageInput | Sequence[ImageInput],
         perception_encoder_version: str | None = None,
     ) -> PerceptionEncoderEmbeddingResponse | list[PerceptionEncoderEmbeddingResponse]:
         """Async twin of :meth:`embed_images`."""
@@ -325,22 +325,22 @@ class EmbeddingsNamespace(_CoreNamespace):
     """``client.typed.embeddings``: features or logits of classification models."""
 
     @overload
-    def image(
-        self,
-        images: list[ImageInput],
-        model_id: str,
-        output_type: Literal["feature_vector", "logits"] = "feature_vector",
-    ) -> list[ImageEmbeddingResponse]: ...
-    @overload
-    def image(
+    def image(  # type: ignore[overload-overlap]  # a str is one image
         self,
         images: ImageInput,
         model_id: str,
         output_type: Literal["feature_vector", "logits"] = "feature_vector",
     ) -> ImageEmbeddingResponse: ...
+    @overload
     def image(
         self,
-        images: ImageInput | list[ImageInput],
+        images: Sequence[ImageInput],
+        model_id: str,
+        output_type: Literal["feature_vector", "logits"] = "feature_vector",
+    ) -> list[ImageEmbeddingResponse]: ...
+    def image(
+        self,
+        images: ImageInput | Sequence[ImageInput],
         model_id: str,
         output_type: Literal["feature_vector", "logits"] = "feature_vector",
     ) -> ImageEmbeddingResponse | list[ImageEmbeddingResponse]:
@@ -370,22 +370,22 @@ class EmbeddingsNamespace(_CoreNamespace):
         )
 
     @overload
-    async def image_async(
-        self,
-        images: list[ImageInput],
-        model_id: str,
-        output_type: Literal["feature_vector", "logits"] = "feature_vector",
-    ) -> list[ImageEmbeddingResponse]: ...
-    @overload
-    async def image_async(
+    async def image_async(  # type: ignore[overload-overlap]  # a str is one image
         self,
         images: ImageInput,
         model_id: str,
         output_type: Literal["feature_vector", "logits"] = "feature_vector",
     ) -> ImageEmbeddingResponse: ...
+    @overload
     async def image_async(
         self,
-        images: ImageInput | list[ImageInput],
+        images: Sequence[ImageInput],
+        model_id: str,
+        output_type: Literal["feature_vector", "logits"] = "feature_vector",
+    ) -> list[ImageEmbeddingResponse]: ...
+    async def image_async(
+        self,
+        images: ImageInput | Sequence[ImageInput],
         model_id: str,
         output_type: Literal["feature_vector", "logits"] = "feature_vector",
     ) -> ImageEmbeddingResponse | list[ImageEmbeddingResponse]:
@@ -420,22 +420,22 @@ class OcrNamespace(_CoreNamespace):
         )
 
     @overload
-    def doctr(
-        self,
-        images: list[ImageInput],
-        version: str | None = None,
-        generate_bounding_boxes: bool | None = None,
-    ) -> list[OCRInferenceResponse]: ...
-    @overload
-    def doctr(
+    def doctr(  # type: ignore[overload-overlap]  # a str is one image
         self,
         images: ImageInput,
         version: str | None = None,
         generate_bounding_boxes: bool | None = None,
     ) -> OCRInferenceResponse: ...
+    @overload
     def doctr(
         self,
-        images: ImageInput | list[ImageInput],
+        images: Sequence[ImageInput],
+        version: str | None = None,
+        generate_bounding_boxes: bool | None = None,
+    ) -> list[OCRInferenceResponse]: ...
+    def doctr(
+        self,
+        images: ImageInput | Sequence[ImageInput],
         version: str | None = None,
         generate_bounding_boxes: bool | None = None,
     ) -> OCRInferenceResponse | list[OCRInferenceResponse]:
@@ -455,22 +455,22 @@ class OcrNamespace(_CoreNamespace):
         )
 
     @overload
-    async def doctr_async(
-        self,
-        images: list[ImageInput],
-        version: str | None = None,
-        generate_bounding_boxes: bool | None = None,
-    ) -> list[OCRInferenceResponse]: ...
-    @overload
-    async def doctr_async(
+    async def doctr_async(  # type: ignore[overload-overlap]  # a str is one image
         self,
         images: ImageInput,
         version: str | None = None,
         generate_bounding_boxes: bool | None = None,
     ) -> OCRInferenceResponse: ...
+    @overload
     async def doctr_async(
         self,
-        images: ImageInput | list[ImageInput],
+        images: Sequence[ImageInput],
+        version: str | None = None,
+        generate_bounding_boxes: bool | None = None,
+    ) -> list[OCRInferenceResponse]: ...
+    async def doctr_async(
+        self,
+        images: ImageInput | Sequence[ImageInput],
         version: str | None = None,
         generate_bounding_boxes: bool | None = None,
     ) -> OCRInferenceResponse | list[OCRInferenceResponse]:
@@ -480,13 +480,15 @@ class OcrNamespace(_CoreNamespace):
         )
 
     @overload
-    def trocr(
-        self, images: list[ImageInput], version: str | None = None
-    ) -> list[OCRInferenceResponse]: ...
+    def trocr(  # type: ignore[overload-overlap]  # a str is one image
+        self, images: ImageInput, version: str | None = None
+    ) -> OCRInferenceResponse: ...
     @overload
-    def trocr(self, images: ImageInput, version: str | None = None) -> OCRInferenceResponse: ...
     def trocr(
-        self, images: ImageInput | list[ImageInput], version: str | None = None
+        self, images: Sequence[ImageInput], version: str | None = None
+    ) -> list[OCRInferenceResponse]: ...
+    def trocr(
+        self, images: ImageInput | Sequence[ImageInput], version: str | None = None
     ) -> OCRInferenceResponse | list[OCRInferenceResponse]:
         """TrOCR (``POST /ocr/trocr``): one line of printed text per image.
 
@@ -501,38 +503,38 @@ class OcrNamespace(_CoreNamespace):
         return self._each(images, self._plan("trocr", version))
 
     @overload
-    async def trocr_async(
-        self, images: list[ImageInput], version: str | None = None
-    ) -> list[OCRInferenceResponse]: ...
-    @overload
-    async def trocr_async(
+    async def trocr_async(  # type: ignore[overload-overlap]  # a str is one image
         self, images: ImageInput, version: str | None = None
     ) -> OCRInferenceResponse: ...
+    @overload
     async def trocr_async(
-        self, images: ImageInput | list[ImageInput], version: str | None = None
+        self, images: Sequence[ImageInput], version: str | None = None
+    ) -> list[OCRInferenceResponse]: ...
+    async def trocr_async(
+        self, images: ImageInput | Sequence[ImageInput], version: str | None = None
     ) -> OCRInferenceResponse | list[OCRInferenceResponse]:
         """Async twin of :meth:`trocr`."""
         return await self._each_async(images, self._plan("trocr", version))
 
     @overload
-    def easy_ocr(
-        self,
-        images: list[ImageInput],
-        version: str | None = None,
-        quantize: bool | None = None,
-        language_codes: list[str] | None = None,
-    ) -> list[OCRInferenceResponse]: ...
-    @overload
-    def easy_ocr(
+    def easy_ocr(  # type: ignore[overload-overlap]  # a str is one image
         self,
         images: ImageInput,
         version: str | None = None,
         quantize: bool | None = None,
         language_codes: list[str] | None = None,
     ) -> OCRInferenceResponse: ...
+    @overload
     def easy_ocr(
         self,
-        images: ImageInput | list[ImageInput],
+        images: Sequence[ImageInput],
+        version: str | None = None,
+        quantize: bool | None = None,
+        language_codes: list[str] | None = None,
+    ) -> list[OCRInferenceResponse]: ...
+    def easy_ocr(
+        self,
+        images: ImageInput | Sequence[ImageInput],
         version: str | None = None,
         quantize: bool | None = None,
         language_codes: list[str] | None = None,
@@ -556,24 +558,24 @@ class OcrNamespace(_CoreNamespace):
         )
 
     @overload
-    async def easy_ocr_async(
-        self,
-        images: list[ImageInput],
-        version: str | None = None,
-        quantize: bool | None = None,
-        language_codes: list[str] | None = None,
-    ) -> list[OCRInferenceResponse]: ...
-    @overload
-    async def easy_ocr_async(
+    async def easy_ocr_async(  # type: ignore[overload-overlap]  # a str is one image
         self,
         images: ImageInput,
         version: str | None = None,
         quantize: bool | None = None,
         language_codes: list[str] | None = None,
     ) -> OCRInferenceResponse: ...
+    @overload
     async def easy_ocr_async(
         self,
-        images: ImageInput | list[ImageInput],
+        images: Sequence[ImageInput],
+        version: str | None = None,
+        quantize: bool | None = None,
+        language_codes: list[str] | None = None,
+    ) -> list[OCRInferenceResponse]: ...
+    async def easy_ocr_async(
+        self,
+        images: ImageInput | Sequence[ImageInput],
         version: str | None = None,
         quantize: bool | None = None,
         language_codes: list[str] | None = None,
@@ -585,13 +587,15 @@ class OcrNamespace(_CoreNamespace):
         )
 
     @overload
-    def pp_ocr(
-        self, images: list[ImageInput], version: str | None = None
-    ) -> list[OCRInferenceResponse]: ...
+    def pp_ocr(  # type: ignore[overload-overlap]  # a str is one image
+        self, images: ImageInput, version: str | None = None
+    ) -> OCRInferenceResponse: ...
     @overload
-    def pp_ocr(self, images: ImageInput, version: str | None = None) -> OCRInferenceResponse: ...
     def pp_ocr(
-        self, images: ImageInput | list[ImageInput], version: str | None = None
+        self, images: Sequence[ImageInput], version: str | None = None
+    ) -> list[OCRInferenceResponse]: ...
+    def pp_ocr(
+        self, images: ImageInput | Sequence[ImageInput], version: str | None = None
     ) -> OCRInferenceResponse | list[OCRInferenceResponse]:
         """PP-OCR (``POST /ocr/pp-ocr``).
 
@@ -607,15 +611,15 @@ class OcrNamespace(_CoreNamespace):
         return self._each(images, self._plan("pp_ocr", version))
 
     @overload
-    async def pp_ocr_async(
-        self, images: list[ImageInput], version: str | None = None
-    ) -> list[OCRInferenceResponse]: ...
-    @overload
-    async def pp_ocr_async(
+    async def pp_ocr_async(  # type: ignore[overload-overlap]  # a str is one image
         self, images: ImageInput, version: str | None = None
     ) -> OCRInferenceResponse: ...
+    @overload
     async def pp_ocr_async(
-        self, images: ImageInput | list[ImageInput], version: str | None = None
+        self, images: Sequence[ImageInput], version: str | None = None
+    ) -> list[OCRInferenceResponse]: ...
+    async def pp_ocr_async(
+        self, images: ImageInput | Sequence[ImageInput], version: str | None = None
     ) -> OCRInferenceResponse | list[OCRInferenceResponse]:
         """Async twin of :meth:`pp_ocr`."""
         return await self._each_async(images, self._plan("pp_ocr", version))
@@ -625,17 +629,7 @@ class LmmNamespace(_CoreNamespace):
     """``client.typed.lmm``: large multimodal models and CogVLM."""
 
     @overload
-    def infer(
-        self,
-        images: list[ImageInput],
-        model_id: str,
-        prompt: str | None = None,
-        model_id_in_path: bool = False,
-        max_new_tokens: int | None = None,
-        enable_thinking: bool | None = None,
-    ) -> list[LMMInferenceResponse]: ...
-    @overload
-    def infer(
+    def infer(  # type: ignore[overload-overlap]  # a str is one image
         self,
         images: ImageInput,
         model_id: str,
@@ -644,9 +638,19 @@ class LmmNamespace(_CoreNamespace):
         max_new_tokens: int | None = None,
         enable_thinking: bool | None = None,
     ) -> LMMInferenceResponse: ...
+    @overload
     def infer(
         self,
-        images: ImageInput | list[ImageInput],
+        images: Sequence[ImageInput],
+        model_id: str,
+        prompt: str | None = None,
+        model_id_in_path: bool = False,
+        max_new_tokens: int | None = None,
+        enable_thinking: bool | None = None,
+    ) -> list[LMMInferenceResponse]: ...
+    def infer(
+        self,
+        images: ImageInput | Sequence[ImageInput],
         model_id: str,
         prompt: str | None = None,
         model_id_in_path: bool = False,
@@ -688,17 +692,7 @@ class LmmNamespace(_CoreNamespace):
         )
 
     @overload
-    async def infer_async(
-        self,
-        images: list[ImageInput],
-        model_id: str,
-        prompt: str | None = None,
-        model_id_in_path: bool = False,
-        max_new_tokens: int | None = None,
-        enable_thinking: bool | None = None,
-    ) -> list[LMMInferenceResponse]: ...
-    @overload
-    async def infer_async(
+    async def infer_async(  # type: ignore[overload-overlap]  # a str is one image
         self,
         images: ImageInput,
         model_id: str,
@@ -707,9 +701,19 @@ class LmmNamespace(_CoreNamespace):
         max_new_tokens: int | None = None,
         enable_thinking: bool | None = None,
     ) -> LMMInferenceResponse: ...
+    @overload
     async def infer_async(
         self,
-        images: ImageInput | list[ImageInput],
+        images: Sequence[ImageInput],
+        model_id: str,
+        prompt: str | None = None,
+        model_id_in_path: bool = False,
+        max_new_tokens: int | None = None,
+        enable_thinking: bool | None = None,
+    ) -> list[LMMInferenceResponse]: ...
+    async def infer_async(
+        self,
+        images: ImageInput | Sequence[ImageInput],
         model_id: str,
         prompt: str | None = None,
         model_id_in_path: bool = False,
@@ -787,24 +791,24 @@ class DepthNamespace(_CoreNamespace):
     """``client.typed.depth``: depth estimation."""
 
     @overload
-    def estimate(
-        self,
-        images: list[ImageInput],
-        model_id: str = "depth-anything-v3/small",
-        model_id_in_path: bool = False,
-        depth_map_format: Literal["json", "png16", "png8"] = "json",
-    ) -> list[DepthEstimationResponse]: ...
-    @overload
-    def estimate(
+    def estimate(  # type: ignore[overload-overlap]  # a str is one image
         self,
         images: ImageInput,
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
         depth_map_format: Literal["json", "png16", "png8"] = "json",
     ) -> DepthEstimationResponse: ...
+    @overload
     def estimate(
         self,
-        images: ImageInput | list[ImageInput],
+        images: Sequence[ImageInput],
+        model_id: str = "depth-anything-v3/small",
+        model_id_in_path: bool = False,
+        depth_map_format: Literal["json", "png16", "png8"] = "json",
+    ) -> list[DepthEstimationResponse]: ...
+    def estimate(
+        self,
+        images: ImageInput | Sequence[ImageInput],
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
         depth_map_format: Literal["json", "png16", "png8"] = "json",
@@ -836,24 +840,24 @@ class DepthNamespace(_CoreNamespace):
         )
 
     @overload
-    async def estimate_async(
-        self,
-        images: list[ImageInput],
-        model_id: str = "depth-anything-v3/small",
-        model_id_in_path: bool = False,
-        depth_map_format: Literal["json", "png16", "png8"] = "json",
-    ) -> list[DepthEstimationResponse]: ...
-    @overload
-    async def estimate_async(
+    async def estimate_async(  # type: ignore[overload-overlap]  # a str is one image
         self,
         images: ImageInput,
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
         depth_map_format: Literal["json", "png16", "png8"] = "json",
     ) -> DepthEstimationResponse: ...
+    @overload
     async def estimate_async(
         self,
-        images: ImageInput | list[ImageInput],
+        images: Sequence[ImageInput],
+        model_id: str = "depth-anything-v3/small",
+        model_id_in_path: bool = False,
+        depth_map_format: Literal["json", "png16", "png8"] = "json",
+    ) -> list[DepthEstimationResponse]: ...
+    async def estimate_async(
+        self,
+        images: ImageInput | Sequence[ImageInput],
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
         depth_map_format: Literal["json", "png16", "png8"] = "json",
@@ -888,16 +892,7 @@ class SamNamespace(_CoreNamespace):
     """``client.typed.sam``: Segment Anything 2 and 3, one image per request."""
 
     @overload
-    def sam2_segment(
-        self,
-        images: list[ImageInput],
-        prompts: list[dict[str, Any]] | None = None,
-        sam2_version_id: str = "hiera_tiny",
-        multimask_output: bool = True,
-        mask_input_format: str = "json",
-    ) -> list[Sam2SegmentationResponse]: ...
-    @overload
-    def sam2_segment(
+    def sam2_segment(  # type: ignore[overload-overlap]  # a str is one image
         self,
         images: ImageInput,
         prompts: list[dict[str, Any]] | None = None,
@@ -905,9 +900,18 @@ class SamNamespace(_CoreNamespace):
         multimask_output: bool = True,
         mask_input_format: str = "json",
     ) -> Sam2SegmentationResponse: ...
+    @overload
     def sam2_segment(
         self,
-        images: ImageInput | list[ImageInput],
+        images: Sequence[ImageInput],
+        prompts: list[dict[str, Any]] | None = None,
+        sam2_version_id: str = "hiera_tiny",
+        multimask_output: bool = True,
+        mask_input_format: str = "json",
+    ) -> list[Sam2SegmentationResponse]: ...
+    def sam2_segment(
+        self,
+        images: ImageInput | Sequence[ImageInput],
         prompts: list[dict[str, Any]] | None = None,
         sam2_version_id: str = "hiera_tiny",
         multimask_output: bool = True,
@@ -939,16 +943,7 @@ class SamNamespace(_CoreNamespace):
         )
 
     @overload
-    async def sam2_segment_async(
-        self,
-        images: list[ImageInput],
-        prompts: list[dict[str, Any]] | None = None,
-        sam2_version_id: str = "hiera_tiny",
-        multimask_output: bool = True,
-        mask_input_format: str = "json",
-    ) -> list[Sam2SegmentationResponse]: ...
-    @overload
-    async def sam2_segment_async(
+    async def sam2_segment_async(  # type: ignore[overload-overlap]  # a str is one image
         self,
         images: ImageInput,
         prompts: list[dict[str, Any]] | None = None,
@@ -956,9 +951,18 @@ class SamNamespace(_CoreNamespace):
         multimask_output: bool = True,
         mask_input_format: str = "json",
     ) -> Sam2SegmentationResponse: ...
+    @overload
     async def sam2_segment_async(
         self,
-        images: ImageInput | list[ImageInput],
+        images: Sequence[ImageInput],
+        prompts: list[dict[str, Any]] | None = None,
+        sam2_version_id: str = "hiera_tiny",
+        multimask_output: bool = True,
+        mask_input_format: str = "json",
+    ) -> list[Sam2SegmentationResponse]: ...
+    async def sam2_segment_async(
+        self,
+        images: ImageInput | Sequence[ImageInput],
         prompts: list[dict[str, Any]] | None = None,
         sam2_version_id: str = "hiera_tiny",
         multimask_output: bool = True,
@@ -976,17 +980,7 @@ class SamNamespace(_CoreNamespace):
         )
 
     @overload
-    def sam3_concept_segment(
-        self,
-        images: list[ImageInput],
-        prompts: list[dict[str, Any]],
-        model_id: str = "sam3/sam3_final",
-        output_prob_thresh: float = 0.5,
-        nms_iou_threshold: float | None = None,
-        format: str = "polygon",
-    ) -> list[Sam3SegmentationResponse]: ...
-    @overload
-    def sam3_concept_segment(
+    def sam3_concept_segment(  # type: ignore[overload-overlap]  # a str is one image
         self,
         images: ImageInput,
         prompts: list[dict[str, Any]],
@@ -995,9 +989,19 @@ class SamNamespace(_CoreNamespace):
         nms_iou_threshold: float | None = None,
         format: str = "polygon",
     ) -> Sam3SegmentationResponse: ...
+    @overload
     def sam3_concept_segment(
         self,
-        images: ImageInput | list[ImageInput],
+        images: Sequence[ImageInput],
+        prompts: list[dict[str, Any]],
+        model_id: str = "sam3/sam3_final",
+        output_prob_thresh: float = 0.5,
+        nms_iou_threshold: float | None = None,
+        format: str = "polygon",
+    ) -> list[Sam3SegmentationResponse]: ...
+    def sam3_concept_segment(
+        self,
+        images: ImageInput | Sequence[ImageInput],
         prompts: list[dict[str, Any]],
         model_id: str = "sam3/sam3_final",
         output_prob_thresh: float = 0.5,
@@ -1031,17 +1035,7 @@ class SamNamespace(_CoreNamespace):
         )
 
     @overload
-    async def sam3_concept_segment_async(
-        self,
-        images: list[ImageInput],
-        prompts: list[dict[str, Any]],
-        model_id: str = "sam3/sam3_final",
-        output_prob_thresh: float = 0.5,
-        nms_iou_threshold: float | None = None,
-        format: str = "polygon",
-    ) -> list[Sam3SegmentationResponse]: ...
-    @overload
-    async def sam3_concept_segment_async(
+    async def sam3_concept_segment_async(  # type: ignore[overload-overlap]  # a str is one image
         self,
         images: ImageInput,
         prompts: list[dict[str, Any]],
@@ -1050,9 +1044,19 @@ class SamNamespace(_CoreNamespace):
         nms_iou_threshold: float | None = None,
         format: str = "polygon",
     ) -> Sam3SegmentationResponse: ...
+    @overload
     async def sam3_concept_segment_async(
         self,
-        images: ImageInput | list[ImageInput],
+        images: Sequence[ImageInput],
+        prompts: list[dict[str, Any]],
+        model_id: str = "sam3/sam3_final",
+        output_prob_thresh: float = 0.5,
+        nms_iou_threshold: float | None = None,
+        format: str = "polygon",
+    ) -> list[Sam3SegmentationResponse]: ...
+    async def sam3_concept_segment_async(
+        self,
+        images: ImageInput | Sequence[ImageInput],
         prompts: list[dict[str, Any]],
         model_id: str = "sam3/sam3_final",
         output_prob_thresh: float = 0.5,
@@ -1071,24 +1075,24 @@ class SamNamespace(_CoreNamespace):
         )
 
     @overload
-    def sam3_visual_segment(
-        self,
-        images: list[ImageInput],
-        prompts: list[dict[str, Any]] | None = None,
-        multimask_output: bool = True,
-        mask_input_format: str = "json",
-    ) -> list[Sam2SegmentationResponse]: ...
-    @overload
-    def sam3_visual_segment(
+    def sam3_visual_segment(  # type: ignore[overload-overlap]  # a str is one image
         self,
         images: ImageInput,
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
         mask_input_format: str = "json",
     ) -> Sam2SegmentationResponse: ...
+    @overload
     def sam3_visual_segment(
         self,
-        images: ImageInput | list[ImageInput],
+        images: Sequence[ImageInput],
+        prompts: list[dict[str, Any]] | None = None,
+        multimask_output: bool = True,
+        mask_input_format: str = "json",
+    ) -> list[Sam2SegmentationResponse]: ...
+    def sam3_visual_segment(
+        self,
+        images: ImageInput | Sequence[ImageInput],
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
         mask_input_format: str = "json",
@@ -1119,24 +1123,24 @@ class SamNamespace(_CoreNamespace):
         )
 
     @overload
-    async def sam3_visual_segment_async(
-        self,
-        images: list[ImageInput],
-        prompts: list[dict[str, Any]] | None = None,
-        multimask_output: bool = True,
-        mask_input_format: str = "json",
-    ) -> list[Sam2SegmentationResponse]: ...
-    @overload
-    async def sam3_visual_segment_async(
+    async def sam3_visual_segment_async(  # type: ignore[overload-overlap]  # a str is one image
         self,
         images: ImageInput,
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
         mask_input_format: str = "json",
     ) -> Sam2SegmentationResponse: ...
+    @overload
     async def sam3_visual_segment_async(
         self,
-        images: ImageInput | list[ImageInput],
+        images: Sequence[ImageInput],
+        prompts: list[dict[str, Any]] | None = None,
+        multimask_output: bool = True,
+        mask_input_format: str = "json",
+    ) -> list[Sam2SegmentationResponse]: ...
+    async def sam3_visual_segment_async(
+        self,
+        images: ImageInput | Sequence[ImageInput],
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
         mask_input_format: str = "json",
@@ -1153,15 +1157,15 @@ class SamNamespace(_CoreNamespace):
         )
 
     @overload
-    def sam3_embed(
-        self, images: list[ImageInput], image_id: str | None = None
-    ) -> list[Sam3EmbeddingResponse]: ...
-    @overload
-    def sam3_embed(
+    def sam3_embed(  # type: ignore[overload-overlap]  # a str is one image
         self, images: ImageInput, image_id: str | None = None
     ) -> Sam3EmbeddingResponse: ...
+    @overload
     def sam3_embed(
-        self, images: ImageInput | list[ImageInput], image_id: str | None = None
+        self, images: Sequence[ImageInput], image_id: str | None = None
+    ) -> list[Sam3EmbeddingResponse]: ...
+    def sam3_embed(
+        self, images: ImageInput | Sequence[ImageInput], image_id: str | None = None
     ) -> Sam3EmbeddingResponse | list[Sam3EmbeddingResponse]:
         """Compute SAM 3 embeddings, cached on the server (``POST /sam3/embed_image``).
 
@@ -1181,15 +1185,15 @@ class SamNamespace(_CoreNamespace):
         )
 
     @overload
-    async def sam3_embed_async(
-        self, images: list[ImageInput], image_id: str | None = None
-    ) -> list[Sam3EmbeddingResponse]: ...
-    @overload
-    async def sam3_embed_async(
+    async def sam3_embed_async(  # type: ignore[overload-overlap]  # a str is one image
         self, images: ImageInput, image_id: str | None = None
     ) -> Sam3EmbeddingResponse: ...
+    @overload
     async def sam3_embed_async(
-        self, images: ImageInput | list[ImageInput], image_id: str | None = None
+        self, images: Sequence[ImageInput], image_id: str | None = None
+    ) -> list[Sam3EmbeddingResponse]: ...
+    async def sam3_embed_async(
+        self, images: ImageInput | Sequence[ImageInput], image_id: str | None = None
     ) -> Sam3EmbeddingResponse | list[Sam3EmbeddingResponse]:
         """Async twin of :meth:`sam3_embed`."""
         from rf_api_v1.models import Sam3EmbeddingResponse
@@ -1204,24 +1208,24 @@ class YoloWorldNamespace(_CoreNamespace):
     """``client.typed.yolo_world``: open-vocabulary object detection."""
 
     @overload
-    def infer(
-        self,
-        images: list[ImageInput],
-        class_names: list[str],
-        model_version: str | None = None,
-        confidence: float | None = None,
-    ) -> list[ObjectDetectionInferenceResponse]: ...
-    @overload
-    def infer(
+    def infer(  # type: ignore[overload-overlap]  # a str is one image
         self,
         images: ImageInput,
         class_names: list[str],
         model_version: str | None = None,
         confidence: float | None = None,
     ) -> ObjectDetectionInferenceResponse: ...
+    @overload
     def infer(
         self,
-        images: ImageInput | list[ImageInput],
+        images: Sequence[ImageInput],
+        class_names: list[str],
+        model_version: str | None = None,
+        confidence: float | None = None,
+    ) -> list[ObjectDetectionInferenceResponse]: ...
+    def infer(
+        self,
+        images: ImageInput | Sequence[ImageInput],
         class_names: list[str],
         model_version: str | None = None,
         confidence: float | None = None,
@@ -1253,24 +1257,24 @@ class YoloWorldNamespace(_CoreNamespace):
         )
 
     @overload
-    async def infer_async(
-        self,
-        images: list[ImageInput],
-        class_names: list[str],
-        model_version: str | None = None,
-        confidence: float | None = None,
-    ) -> list[ObjectDetectionInferenceResponse]: ...
-    @overload
-    async def infer_async(
+    async def infer_async(  # type: ignore[overload-overlap]  # a str is one image
         self,
         images: ImageInput,
         class_names: list[str],
         model_version: str | None = None,
         confidence: float | None = None,
     ) -> ObjectDetectionInferenceResponse: ...
+    @overload
     async def infer_async(
         self,
-        images: ImageInput | list[ImageInput],
+        images: Sequence[ImageInput],
+        class_names: list[str],
+        model_version: str | None = None,
+        confidence: float | None = None,
+    ) -> list[ObjectDetectionInferenceResponse]: ...
+    async def infer_async(
+        self,
+        images: ImageInput | Sequence[ImageInput],
         class_names: list[str],
         model_version: str | None = None,
         confidence: float | None = None,
@@ -1291,11 +1295,13 @@ class GazeNamespace(_CoreNamespace):
     """``client.typed.gaze``: gaze detection (inference servers older than 1.8.3)."""
 
     @overload
-    def detect(self, images: list[ImageInput]) -> list[GazeDetectionInferenceResponse]: ...
+    def detect(  # type: ignore[overload-overlap]  # a str is one image
+        self, images: ImageInput
+    ) -> GazeDetectionInferenceResponse: ...
     @overload
-    def detect(self, images: ImageInput) -> GazeDetectionInferenceResponse: ...
+    def detect(self, images: Sequence[ImageInput]) -> list[GazeDetectionInferenceResponse]: ...
     def detect(
-        self, images: ImageInput | list[ImageInput]
+        self, images: ImageInput | Sequence[ImageInput]
     ) -> GazeDetectionInferenceResponse | list[GazeDetectionInferenceResponse]:
         """Faces and their gaze per image (``POST /gaze/gaze_detection``).
 
@@ -1311,13 +1317,15 @@ class GazeNamespace(_CoreNamespace):
         return self._each(images, lambda ctx, items: core_vision.detect_gazes(ctx, items, shape))
 
     @overload
-    async def detect_async(
-        self, images: list[ImageInput]
-    ) -> list[GazeDetectionInferenceResponse]: ...
+    async def detect_async(  # type: ignore[overload-overlap]  # a str is one image
+        self, images: ImageInput
+    ) -> GazeDetectionInferenceResponse: ...
     @overload
-    async def detect_async(self, images: ImageInput) -> GazeDetectionInferenceResponse: ...
     async def detect_async(
-        self, images: ImageInput | list[ImageInput]
+        self, images: Sequence[ImageInput]
+    ) -> list[GazeDetectionInferenceResponse]: ...
+    async def detect_async(
+        self, images: ImageInput | Sequence[ImageInput]
     ) -> GazeDetectionInferenceResponse | list[GazeDetectionInferenceResponse]:
         """Async twin of :meth:`detect`."""
         from rf_api_v1.models import GazeDetectionInferenceResponse

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from rf_client._base_client import as_batch, deliver
@@ -148,15 +148,15 @@ class InferNamespace(Namespace):
         return deliver(await self._client._arun(self._plan(items, model_id, task, parse)), single)
 
     @overload
-    def object_detection(
-        self, images: list[ImageInput], model_id: str | None = None
-    ) -> list[ObjectDetectionInferenceResponse]: ...
-    @overload
-    def object_detection(
+    def object_detection(  # type: ignore[overload-overlap]  # a str is one image
         self, images: ImageInput, model_id: str | None = None
     ) -> ObjectDetectionInferenceResponse: ...
+    @overload
     def object_detection(
-        self, images: ImageInput | list[ImageInput], model_id: str | None = None
+        self, images: Sequence[ImageInput], model_id: str | None = None
+    ) -> list[ObjectDetectionInferenceResponse]: ...
+    def object_detection(
+        self, images: ImageInput | Sequence[ImageInput], model_id: str | None = None
     ) -> ObjectDetectionInferenceResponse | list[ObjectDetectionInferenceResponse]:
         """Run an object-detection model: boxes with float ``x``, ``y``, ``width``, ``height``,
         ``confidence`` and ``class_``.
@@ -177,15 +177,15 @@ class InferNamespace(Namespace):
         )
 
     @overload
-    async def object_detection_async(
-        self, images: list[ImageInput], model_id: str | None = None
-    ) -> list[ObjectDetectionInferenceResponse]: ...
-    @overload
-    async def object_detection_async(
+    async def object_detection_async(  # type: ignore[overload-overlap]  # a str is one image
         self, images: ImageInput, model_id: str | None = None
     ) -> ObjectDetectionInferenceResponse: ...
+    @overload
     async def object_detection_async(
-        self, images: ImageInput | list[ImageInput], model_id: str | None = None
+        self, images: Sequence[ImageInput], model_id: str | None = None
+    ) -> list[ObjectDetectionInferenceResponse]: ...
+    async def object_detection_async(
+        self, images: ImageInput | Sequence[ImageInput], model_id: str | None = None
     ) -> ObjectDetectionInferenceResponse | list[ObjectDetectionInferenceResponse]:
         """Async twin of :meth:`object_detection`."""
         from rf_api_v1.models import ObjectDetectionInferenceResponse
@@ -195,15 +195,15 @@ class InferNamespace(Namespace):
         )
 
     @overload
-    def instance_segmentation(
-        self, images: list[ImageInput], model_id: str | None = None
-    ) -> list[InstanceSegmentationInferenceResponse]: ...
-    @overload
-    def instance_segmentation(
+    def instance_segmentation(  # type: ignore[overload-overlap]  # a str is one image
         self, images: ImageInput, model_id: str | None = None
     ) -> InstanceSegmentationInferenceResponse: ...
+    @overload
     def instance_segmentation(
-        self, images: ImageInput | list[ImageInput], model_id: str | None = None
+        self, images: Sequence[ImageInput], model_id: str | None = None
+    ) -> list[InstanceSegmentationInferenceResponse]: ...
+    def instance_segmentation(
+        self, images: ImageInput | Sequence[ImageInput], model_id: str | None = None
     ) -> InstanceSegmentationInferenceResponse | list[InstanceSegmentationInferenceResponse]:
         """Run an instance-segmentation model: boxes with polygon ``points`` or an ``rle`` mask.
 
@@ -226,15 +226,15 @@ class InferNamespace(Namespace):
         )
 
     @overload
-    async def instance_segmentation_async(
-        self, images: list[ImageInput], model_id: str | None = None
-    ) -> list[InstanceSegmentationInferenceResponse]: ...
-    @overload
-    async def instance_segmentation_async(
+    async def instance_segmentation_async(  # type: ignore[overload-overlap]  # a str is one image
         self, images: ImageInput, model_id: str | None = None
     ) -> InstanceSegmentationInferenceResponse: ...
+    @overload
     async def instance_segmentation_async(
-        self, images: ImageInput | list[ImageInput], model_id: str | None = None
+        self, images: Sequence[ImageInput], model_id: str | None = None
+    ) -> list[InstanceSegmentationInferenceResponse]: ...
+    async def instance_segmentation_async(
+        self, images: ImageInput | Sequence[ImageInput], model_id: str | None = None
     ) -> InstanceSegmentationInferenceResponse | list[InstanceSegmentationInferenceResponse]:
         """Async twin of :meth:`instance_segmentation`."""
         from rf_api_v1.models import InstanceSegmentationInferenceResponse
@@ -247,15 +247,15 @@ class InferNamespace(Namespace):
         )
 
     @overload
-    def semantic_segmentation(
-        self, images: list[ImageInput], model_id: str | None = None
-    ) -> list[SemanticSegmentationInferenceResponse]: ...
-    @overload
-    def semantic_segmentation(
+    def semantic_segmentation(  # type: ignore[overload-overlap]  # a str is one image
         self, images: ImageInput, model_id: str | None = None
     ) -> SemanticSegmentationInferenceResponse: ...
+    @overload
     def semantic_segmentation(
-        self, images: ImageInput | list[ImageInput], model_id: str | None = None
+        self, images: Sequence[ImageInput], model_id: str | None = None
+    ) -> list[SemanticSegmentationInferenceResponse]: ...
+    def semantic_segmentation(
+        self, images: ImageInput | Sequence[ImageInput], model_id: str | None = None
     ) -> SemanticSegmentationInferenceResponse | list[SemanticSegmentationInferenceResponse]:
         """Run a semantic-segmentation model: a class map and a mask per image.
 
@@ -278,15 +278,15 @@ class InferNamespace(Namespace):
         )
 
     @overload
-    async def semantic_segmentation_async(
-        self, images: list[ImageInput], model_id: str | None = None
-    ) -> list[SemanticSegmentationInferenceResponse]: ...
-    @overload
-    async def semantic_segmentation_async(
+    async def semantic_segmentation_async(  # type: ignore[overload-overlap]  # a str is one image
         self, images: ImageInput, model_id: str | None = None
     ) -> SemanticSegmentationInferenceResponse: ...
+    @overload
     async def semantic_segmentation_async(
-        self, images: ImageInput | list[ImageInput], model_id: str | None = None
+        self, images: Sequence[ImageInput], model_id: str | None = None
+    ) -> list[SemanticSegmentationInferenceResponse]: ...
+    async def semantic_segmentation_async(
+        self, images: ImageInput | Sequence[ImageInput], model_id: str | None = None
     ) -> SemanticSegmentationInferenceResponse | list[SemanticSegmentationInferenceResponse]:
         """Async twin of :meth:`semantic_segmentation`."""
         from rf_api_v1.models import SemanticSegmentationInferenceResponse
@@ -299,15 +299,15 @@ class InferNamespace(Namespace):
         )
 
     @overload
-    def classification(
-        self, images: list[ImageInput], model_id: str | None = None
-    ) -> list[ClassificationInferenceResponse | MultiLabelClassificationInferenceResponse]: ...
-    @overload
-    def classification(
+    def classification(  # type: ignore[overload-overlap]  # a str is one image
         self, images: ImageInput, model_id: str | None = None
     ) -> ClassificationInferenceResponse | MultiLabelClassificationInferenceResponse: ...
+    @overload
     def classification(
-        self, images: ImageInput | list[ImageInput], model_id: str | None = None
+        self, images: Sequence[ImageInput], model_id: str | None = None
+    ) -> list[ClassificationInferenceResponse | MultiLabelClassificationInferenceResponse]: ...
+    def classification(
+        self, images: ImageInput | Sequence[ImageInput], model_id: str | None = None
     ) -> (
         ClassificationInferenceResponse
         | MultiLabelClassificationInferenceResponse
@@ -327,15 +327,15 @@ class InferNamespace(Namespace):
         return self._infer(images, model_id, CLASSIFICATION_TASK, _classification)
 
     @overload
-    async def classification_async(
-        self, images: list[ImageInput], model_id: str | None = None
-    ) -> list[ClassificationInferenceResponse | MultiLabelClassificationInferenceResponse]: ...
-    @overload
-    async def classification_async(
+    async def classification_async(  # type: ignore[overload-overlap]  # a str is one image
         self, images: ImageInput, model_id: str | None = None
     ) -> ClassificationInferenceResponse | MultiLabelClassificationInferenceResponse: ...
+    @overload
     async def classification_async(
-        self, images: ImageInput | list[ImageInput], model_id: str | None = None
+        self, images: Sequence[ImageInput], model_id: str | None = None
+    ) -> list[ClassificationInferenceResponse | MultiLabelClassificationInferenceResponse]: ...
+    async def classification_async(
+        self, images: ImageInput | Sequence[ImageInput], model_id: str | None = None
     ) -> (
         ClassificationInferenceResponse
         | MultiLabelClassificationInferenceResponse
@@ -345,15 +345,15 @@ class InferNamespace(Namespace):
         return await self._infer_async(images, model_id, CLASSIFICATION_TASK, _classification)
 
     @overload
-    def keypoints_detection(
-        self, images: list[ImageInput], model_id: str | None = None
-    ) -> list[KeypointsDetectionInferenceResponse]: ...
-    @overload
-    def keypoints_detection(
+    def keypoints_detection(  # type: ignore[overload-overlap]  # a str is one image
         self, images: ImageInput, model_id: str | None = None
     ) -> KeypointsDetectionInferenceResponse: ...
+    @overload
     def keypoints_detection(
-        self, images: ImageInput | list[ImageInput], model_id: str | None = None
+        self, images: Sequence[ImageInput], model_id: str | None = None
+    ) -> list[KeypointsDetectionInferenceResponse]: ...
+    def keypoints_detection(
+        self, images: ImageInput | Sequence[ImageInput], model_id: str | None = None
     ) -> KeypointsDetectionInferenceResponse | list[KeypointsDetectionInferenceResponse]:
         """Run a keypoint-detection model: boxes with their ``keypoints``.
 
@@ -376,15 +376,15 @@ class InferNamespace(Namespace):
         )
 
     @overload
-    async def keypoints_detection_async(
-        self, images: list[ImageInput], model_id: str | None = None
-    ) -> list[KeypointsDetectionInferenceResponse]: ...
-    @overload
-    async def keypoints_detection_async(
+    async def keypoints_detection_async(  # type: ignore[overload-overlap]  # a str is one image
         self, images: ImageInput, model_id: str | None = None
     ) -> KeypointsDetectionInferenceResponse: ...
+    @overload
     async def keypoints_detection_async(
-        self, images: ImageInput | list[ImageInput], model_id: str | None = None
+        self, images: Sequence[ImageInput], model_id: str | None = None
+    ) -> list[KeypointsDetectionInferenceResponse]: ...
+    async def keypoints_detection_async(
+        self, images: ImageInput | Sequence[ImageInput], model_id: str | None = None
     ) -> KeypointsDetectionInferenceResponse | list[KeypointsDetectionInferenceResponse]:
         """Async twin of :meth:`keypoints_detection`."""
         from rf_api_v1.models import KeypointsDetectionInferenceResponse

@@ -8,6 +8,7 @@ server calls give the generated models.
 from __future__ import annotations
 
 from collections.abc import Generator
+from pathlib import Path
 from typing import Any, assert_type
 
 import numpy as np
@@ -47,6 +48,17 @@ def check_model_inference(client: InferenceHTTPClient, image: str) -> None:
     array: NDArray[np.uint8] = np.zeros((4, 4, 3), dtype=np.uint8)
     assert_type(client.infer(array, model_id="project/3"), Prediction)
     assert_type(client.infer([array, b"\xff\xd8"], model_id="project/3"), list[Prediction])
+
+
+def check_batches_from_variables(
+    client: InferenceHTTPClient, photos: list[str], paths: tuple[Path, ...]
+) -> None:
+    """A list (or any sequence) of a narrower image type is a batch: sequences are covariant."""
+    assert_type(client.infer(photos, model_id="project/3"), list[Prediction])
+    assert_type(client.infer(paths, model_id="project/3"), list[Prediction])
+    assert_type(client.get_clip_image_embeddings(photos), list[Prediction])
+    outputs = client.run_workflow(specification=SPECIFICATION, images={"image": photos})
+    assert_type(outputs, list[dict[str, Any]])
 
 
 def check_core_models(client: InferenceHTTPClient, image: str) -> None:

@@ -85,6 +85,12 @@ def check_object_detection(client: InferenceHTTPClient, image: str) -> None:
     assert_type(many, list[ObjectDetectionInferenceResponse])
 
 
+def check_typed_batches_from_variables(client: InferenceHTTPClient, photos: list[str]) -> None:
+    """A list variable of a narrower image type is a batch on the typed API too."""
+    many = client.typed.infer.object_detection(photos, model_id="project/3")
+    assert_type(many, list[ObjectDetectionInferenceResponse])
+
+
 def check_segmentation_keypoints_classification(client: InferenceHTTPClient, image: str) -> None:
     """Instance and semantic segmentation, keypoints, classification."""
     segmented = client.typed.infer.instance_segmentation(image, "project/3")

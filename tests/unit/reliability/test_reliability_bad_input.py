@@ -119,7 +119,7 @@ IMAGE_CASES: dict[str, Case] = {
     "garbage-bytes": Case(lambda t: b"\x00\x01garbage", EncodingError, "bytes (9 bytes)"),
     "empty-string": Case(lambda t: "", InvalidInputError, "empty string"),
     "none": Case(lambda t: None, InvalidInputError, "image is None"),
-    "tuple": Case(lambda t: (PNG, PNG), InvalidInputError, "not a tuple"),
+    "set": Case(lambda t: {PNG}, InvalidInputError, "not a set"),
     "set": Case(lambda t: {PNG}, InvalidInputError, "not a set"),
     "int": Case(lambda t: 42, InvalidInputError, "int value"),
     "dict": Case(lambda t: {"type": "base64"}, InvalidInputError, "dict value"),
