@@ -24,7 +24,7 @@ from typing import IO, TYPE_CHECKING, Any, BinaryIO, TypeAlias
 
 import attrs
 
-from rf_client._http import ClientOptions, JSONSafeText
+from rf_client._http import Base64Bytes, ClientOptions, JSONSafeText
 from rf_client._plan import Plan, offload
 from rf_client._redaction import display_url, redact
 from rf_client._url_images import check_image_url, download_image
@@ -67,6 +67,10 @@ class PreparedImage:
     def base64(self) -> str:
         """The encoded image as base64 text (spliced into JSON bodies without a scan)."""
         return JSONSafeText(base64.b64encode(self.data))
+
+    def base64_bytes(self) -> Base64Bytes:
+        """The encoded image as base64 for a body rf-client builds itself (no ``str`` copy)."""
+        return Base64Bytes(base64.b64encode(self.data))
 
 
 def describe_input(item: object) -> str:

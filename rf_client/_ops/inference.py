@@ -222,7 +222,8 @@ def infer_v1_request(
     prepared: list[PreparedImage] = []
     for item in batch:
         prepared.append((yield from prepare_image(item, max_size, ctx.options, checked=checked)))
-    images = [{"type": "base64", "value": image.base64()} for image in prepared]
+    # The request's document never leaves rf-client: the images stay bytes (json_body).
+    images = [{"type": "base64", "value": image.base64_bytes()} for image in prepared]
     fields: dict[str, Any] = {
         "model_id": model_id,
         "image": images[0] if len(images) == 1 else images,

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from rf_client import InferenceConfiguration, InferenceHTTPClient, InvalidParameterError, _plan
-from rf_client._http import JSONSafeText, json_body
+from rf_client._http import Base64Bytes, JSONSafeText, json_body
 from tests.support.canned import serve_model
 from tests.support.fake_server import FakeServer, RecordedRequest, Reply, json_reply
 
@@ -27,15 +27,26 @@ Built = list[tuple[Any, bytes]]
 """Each JSON document a request was built from, with the body made of it."""
 
 
+def as_text(value: object) -> str:
+    """json.dumps' ``default=``: a :class:`Base64Bytes` is the text it holds."""
+    if isinstance(value, Base64Bytes):
+        return value.raw.decode("ascii")
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
 def canonical(value: Any) -> bytes:
-    """httpx's encoding of ``json=`` bodies."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    """httpx's encoding of ``json=`` bodies (a :class:`Base64Bytes` as its text)."""
+    return json.dumps(
+        value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=as_text
+    ).encode()
 
 
-def spliced_texts(value: Any) -> list[JSONSafeText]:
-    """Every :class:`JSONSafeText` inside ``value``, depth first."""
+def spliced_texts(value: Any) -> list[str]:
+    """The text of every :class:`JSONSafeText` and :class:`Base64Bytes` in ``value``."""
     if isinstance(value, JSONSafeText):
         return [value]
+    if isinstance(value, Base64Bytes):
+        return [value.raw.decode("ascii")]
     if isinstance(value, dict):
         return [text for item in value.values() for text in spliced_texts(item)]
     if isinstance(value, list | tuple):
@@ -247,8 +258,10 @@ def test_v0_sends_the_base64_text_itself_as_the_body(
 
 def nested_documents() -> Iterator[Any]:
     """Documents whose encoding has pitfalls: escapes, Unicode, numbers, nesting, order."""
-    image = JSONSafeText(base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(range(256))))
+    raw = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    image = JSONSafeText(raw)
     yield {"image": image}
+    yield {"image": Base64Bytes(raw), "images": [Base64Bytes(raw[:8]), image], "n": 1}
     yield [image, {"nested": [image, (image, "x")]}, image]
     yield {"z": 1, "a": [1.5, -0.0, 1e300, 10**30, True, None], "image": image, "m": '"\\\n\t'}
     yield {"text": "ünïcode ✓ \u2028 \ud7ff", "image": image, "empty": [], "dict": {}}
@@ -266,8 +279,9 @@ def test_json_body_falls_back_when_a_value_looks_like_the_splice_marker() -> Non
     from rf_client._http import _SPLICE_MARKER
 
     image = JSONSafeText(b"QUJD")
-    document = {_SPLICE_MARKER: image, "other": _SPLICE_MARKER, "image": image}
+    document = {_SPLICE_MARKER: image, "other": _SPLICE_MARKER, "image": Base64Bytes(b"QUJE")}
     assert json_body(document) == canonical(document)
+    assert b'"image":"QUJE"' in json_body(document)
 
 
 def test_json_body_refuses_what_json_dumps_refuses() -> None:
@@ -276,8 +290,18 @@ def test_json_body_refuses_what_json_dumps_refuses() -> None:
         json_body({"image": image, "confidence": math.nan})
     with pytest.raises(TypeError, match="not JSON serializable"):
         json_body({"image": image, "value": object()})
+    with pytest.raises(TypeError, match="Object of type set is not JSON serializable"):
+        json_body({"image": Base64Bytes(b"QUJD"), "value": {1}})
     with pytest.raises(UnicodeEncodeError):
         json_body({"image": image, "text": "\ud800"})
+
+
+def test_base64_bytes_is_no_str_and_shows_only_its_size() -> None:
+    value: object = Base64Bytes(b"aGVsbG8=")
+    assert not isinstance(value, str)
+    assert repr(value) == "Base64Bytes(8 bytes)"
+    with pytest.raises(TypeError):
+        json.dumps(value)  # only json_body encodes it: it never leaves rf-client's bodies
 
 
 def test_json_safe_text_is_the_str_it_equals() -> None:
