@@ -128,6 +128,44 @@ def let_the_server_apply_request_defaults(spec: Spec) -> None:
                 prop["description"] = f"{description} {note}".strip()
 
 
+UNKNOWN_PREDICTION = "UnknownPrediction"
+
+
+def tolerate_new_prediction_kinds(spec: Spec) -> None:
+    """Give every union of prediction kinds a last member that takes any prediction.
+
+    Forward compatibility: a newer server may add a kind (an instance-segmentation mask in a
+    new ``mask_format``, say). With only the known members, nothing parses it and the whole
+    response fails. ``UnknownPrediction`` keeps such a prediction's fields in
+    ``additional_properties``; known kinds still parse to their own class, because the union
+    parser prefers the member that recognises the most keys (codegen/templates).
+    """
+    schemas: dict[str, Any] = spec["components"]["schemas"]
+    unions: list[dict[str, Any]] = []
+    for node in _walk_dicts(schemas):
+        for union_key in ("anyOf", "oneOf"):
+            members = node.get(union_key)
+            if not isinstance(members, list):
+                continue
+            names = [
+                m.get("$ref", "").removeprefix(SCHEMA_PREFIX)
+                for m in members
+                if isinstance(m, dict)
+            ]
+            if sum(name.endswith("Prediction") for name in names) >= 2:
+                unions.append(node)
+                if UNKNOWN_PREDICTION not in names:
+                    members.append({"$ref": SCHEMA_PREFIX + UNKNOWN_PREDICTION})
+    if unions:
+        schemas[UNKNOWN_PREDICTION] = {
+            "title": UNKNOWN_PREDICTION,
+            "type": "object",
+            "additionalProperties": True,
+            "description": "A prediction of a kind this client does not know yet (from a newer "
+            "server); its fields are kept in additional_properties.",
+        }
+
+
 def merge_array_alternatives(spec: Spec) -> None:
     """Turn ``anyOf: [array of A, ..., array of B]`` into one ``array of (A | B)``.
 
@@ -169,6 +207,7 @@ SPEC_PATCHES: tuple[Callable[[Spec], None], ...] = (
     describe_rle_masks,
     unrequire_server_assigned_request_ids,
     let_the_server_apply_request_defaults,
+    tolerate_new_prediction_kinds,
     merge_array_alternatives,
 )
 

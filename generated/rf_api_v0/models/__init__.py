@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from .semantic_segmentation_inference_response import SemanticSegmentationInferenceResponse
     from .semantic_segmentation_prediction import SemanticSegmentationPrediction
     from .semantic_segmentation_prediction_class_map import SemanticSegmentationPredictionClassMap
+    from .unknown_prediction import UnknownPrediction
     from .validation_error import ValidationError
     from .validation_error_context import ValidationErrorContext
 
@@ -76,6 +77,7 @@ _MODULES: dict[str, str] = {
     "SemanticSegmentationInferenceResponse": "semantic_segmentation_inference_response",
     "SemanticSegmentationPrediction": "semantic_segmentation_prediction",
     "SemanticSegmentationPredictionClassMap": "semantic_segmentation_prediction_class_map",
+    "UnknownPrediction": "unknown_prediction",
     "ValidationError": "validation_error",
     "ValidationErrorContext": "validation_error_context",
 }
@@ -128,6 +130,7 @@ __all__ = (
     "SemanticSegmentationInferenceResponse",
     "SemanticSegmentationPrediction",
     "SemanticSegmentationPredictionClassMap",
+    "UnknownPrediction",
     "ValidationError",
     "ValidationErrorContext",
 )

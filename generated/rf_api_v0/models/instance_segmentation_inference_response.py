@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..models.instance_segmentation_rle_prediction import InstanceSegmentationRLEPrediction
     from ..models.mask_coordinate_metadata import MaskCoordinateMetadata
     from ..models.resolved_model import ResolvedModel
+    from ..models.unknown_prediction import UnknownPrediction
 
 
 T = TypeVar("T", bound="InstanceSegmentationInferenceResponse")
@@ -36,7 +37,9 @@ class InstanceSegmentationInferenceResponse:
     image: InferenceResponseImage | list[InferenceResponseImage]
     """ Dimensions of the coordinate frame shared by bounding boxes, polygon points and RLE masks. With opt-in this
     is the selected mask grid; otherwise it is the original image. Multi-image responses may provide a list. """
-    predictions: list[InstanceSegmentationPrediction | InstanceSegmentationRLEPrediction]
+    predictions: list[
+        InstanceSegmentationPrediction | InstanceSegmentationRLEPrediction | UnknownPrediction
+    ]
     frame_id: int | None | Unset = UNSET
     """ The frame id of the image used in inference if the input was a video """
     inference_id: None | str | Unset = UNSET
@@ -58,6 +61,7 @@ class InstanceSegmentationInferenceResponse:
     def to_dict(self) -> dict[str, Any]:
         from ..models.inference_response_image import InferenceResponseImage  # noqa: PLC0415
         from ..models.instance_segmentation_prediction import InstanceSegmentationPrediction  # noqa: PLC0415
+        from ..models.instance_segmentation_rle_prediction import InstanceSegmentationRLEPrediction  # noqa: PLC0415
         from ..models.mask_coordinate_metadata import MaskCoordinateMetadata  # noqa: PLC0415
         from ..models.resolved_model import ResolvedModel  # noqa: PLC0415
 
@@ -75,6 +79,8 @@ class InstanceSegmentationInferenceResponse:
         for predictions_item_data in self.predictions:
             predictions_item: dict[str, Any]
             if isinstance(predictions_item_data, InstanceSegmentationPrediction):
+                predictions_item = predictions_item_data.to_dict()
+            elif isinstance(predictions_item_data, InstanceSegmentationRLEPrediction):
                 predictions_item = predictions_item_data.to_dict()
             else:
                 predictions_item = predictions_item_data.to_dict()
@@ -161,6 +167,7 @@ class InstanceSegmentationInferenceResponse:
         from ..models.instance_segmentation_rle_prediction import InstanceSegmentationRLEPrediction  # noqa: PLC0415
         from ..models.mask_coordinate_metadata import MaskCoordinateMetadata  # noqa: PLC0415
         from ..models.resolved_model import ResolvedModel  # noqa: PLC0415
+        from ..models.unknown_prediction import UnknownPrediction  # noqa: PLC0415
 
         d = dict(src_dict)
 
@@ -192,11 +199,17 @@ class InstanceSegmentationInferenceResponse:
 
             def _parse_predictions_item(
                 data: object,
-            ) -> InstanceSegmentationPrediction | InstanceSegmentationRLEPrediction:
+            ) -> (
+                InstanceSegmentationPrediction
+                | InstanceSegmentationRLEPrediction
+                | UnknownPrediction
+            ):
                 from rf_api_v0.types import count_unrecognised_fields, fewest_unrecognised_fields  # noqa: PLC0415
 
                 candidates: list[
-                    InstanceSegmentationPrediction | InstanceSegmentationRLEPrediction
+                    InstanceSegmentationPrediction
+                    | InstanceSegmentationRLEPrediction
+                    | UnknownPrediction
                 ] = []
                 try:
                     if not isinstance(data, dict):
@@ -218,10 +231,20 @@ class InstanceSegmentationInferenceResponse:
                     candidates.append(predictions_item_type_1)
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    predictions_item_type_2 = UnknownPrediction.from_dict(data)
+
+                    if count_unrecognised_fields(predictions_item_type_2) == 0:
+                        return predictions_item_type_2
+                    candidates.append(predictions_item_type_2)
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if candidates:
                     return fewest_unrecognised_fields(candidates)
                 raise TypeError(
-                    f"{data!r:.200} matches no member of InstanceSegmentationPrediction | InstanceSegmentationRLEPrediction"
+                    f"{data!r:.200} matches no member of InstanceSegmentationPrediction | InstanceSegmentationRLEPrediction | UnknownPrediction"
                 )
 
             predictions_item = _parse_predictions_item(predictions_item_data)

@@ -252,6 +252,7 @@ if TYPE_CHECKING:
     from .train_box import TrainBox
     from .training_image import TrainingImage
     from .universal_query_language_description import UniversalQueryLanguageDescription
+    from .unknown_prediction import UnknownPrediction
     from .validate_workflow_specification import ValidateWorkflowSpecification
     from .validation_error import ValidationError
     from .validation_error_context import ValidationErrorContext
@@ -517,6 +518,7 @@ _MODULES: dict[str, str] = {
     "TrainBox": "train_box",
     "TrainingImage": "training_image",
     "UniversalQueryLanguageDescription": "universal_query_language_description",
+    "UnknownPrediction": "unknown_prediction",
     "ValidateWorkflowSpecification": "validate_workflow_specification",
     "ValidationError": "validation_error",
     "ValidationErrorContext": "validation_error_context",
@@ -770,6 +772,7 @@ __all__ = (
     "TrainingImage",
     "TrOCRInferenceRequest",
     "UniversalQueryLanguageDescription",
+    "UnknownPrediction",
     "ValidateWorkflowSpecification",
     "ValidationError",
     "ValidationErrorContext",

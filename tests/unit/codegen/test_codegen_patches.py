@@ -318,6 +318,7 @@ def test_patches_run_in_the_documented_order() -> None:
         "describe_rle_masks",
         "unrequire_server_assigned_request_ids",
         "let_the_server_apply_request_defaults",
+        "tolerate_new_prediction_kinds",
         "merge_array_alternatives",
     ]
 

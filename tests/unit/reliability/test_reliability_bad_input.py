@@ -120,7 +120,6 @@ IMAGE_CASES: dict[str, Case] = {
     "empty-string": Case(lambda t: "", InvalidInputError, "empty string"),
     "none": Case(lambda t: None, InvalidInputError, "image is None"),
     "set": Case(lambda t: {PNG}, InvalidInputError, "not a set"),
-    "set": Case(lambda t: {PNG}, InvalidInputError, "not a set"),
     "int": Case(lambda t: 42, InvalidInputError, "int value"),
     "dict": Case(lambda t: {"type": "base64"}, InvalidInputError, "dict value"),
     "empty-list": Case(lambda t: [], InvalidInputError, "no images given"),
