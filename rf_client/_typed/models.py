@@ -96,17 +96,27 @@ class ModelsNamespace(Namespace):
         return await self._client._arun(registry.unload_all_models(self._client._context()))
 
 
-def _classification(
-    data: Mapping[str, Any],
-) -> ClassificationInferenceResponse | MultiLabelClassificationInferenceResponse:
-    from rf_api_v1.models import (
-        ClassificationInferenceResponse,
-        MultiLabelClassificationInferenceResponse,
-    )
+def _is_multi_label(data: Mapping[str, Any]) -> bool:
+    return isinstance(data.get("predictions"), Mapping) or "predicted_classes" in data
 
-    if isinstance(data.get("predictions"), Mapping) or "predicted_classes" in data:
-        return MultiLabelClassificationInferenceResponse.from_dict(data)
+
+def _single_label(data: Mapping[str, Any]) -> ClassificationInferenceResponse:
+    from rf_api_v1.models import ClassificationInferenceResponse
+
+    if _is_multi_label(data):
+        # A TypeError becomes the ResponseValidationError of parse_model, naming the endpoint.
+        raise TypeError(
+            "the model is a multi-label classifier: call typed.infer.multi_label_classification()"
+        )
     return ClassificationInferenceResponse.from_dict(data)
+
+
+def _multi_label(data: Mapping[str, Any]) -> MultiLabelClassificationInferenceResponse:
+    from rf_api_v1.models import MultiLabelClassificationInferenceResponse
+
+    if not _is_multi_label(data):
+        raise TypeError("the model is a single-label classifier: call typed.infer.classification()")
+    return MultiLabelClassificationInferenceResponse.from_dict(data)
 
 
 class InferNamespace(Namespace):
@@ -301,48 +311,90 @@ class InferNamespace(Namespace):
     @overload
     def classification(  # type: ignore[overload-overlap]  # a str is one image
         self, images: ImageInput, model_id: str | None = None
-    ) -> ClassificationInferenceResponse | MultiLabelClassificationInferenceResponse: ...
+    ) -> ClassificationInferenceResponse: ...
     @overload
     def classification(
         self, images: Sequence[ImageInput], model_id: str | None = None
-    ) -> list[ClassificationInferenceResponse | MultiLabelClassificationInferenceResponse]: ...
+    ) -> list[ClassificationInferenceResponse]: ...
     def classification(
         self, images: ImageInput | Sequence[ImageInput], model_id: str | None = None
-    ) -> (
-        ClassificationInferenceResponse
-        | MultiLabelClassificationInferenceResponse
-        | list[ClassificationInferenceResponse | MultiLabelClassificationInferenceResponse]
-    ):
-        """Run a classifier: single-label (``top``) or multi-label (``predicted_classes``).
+    ) -> ClassificationInferenceResponse | list[ClassificationInferenceResponse]:
+        """Run a single-label classifier: ``top``, ``confidence`` and every class's ``predictions``.
 
         Args:
             images: One image (path, URL, bytes, BGR array, PIL image, base64) or a list.
             model_id: ``project/version`` or an alias; defaults to the selected model.
 
+        Returns:
+            One ``ClassificationInferenceResponse`` per image (a list for a list of images).
+
         Raises:
             ModelTaskTypeNotSupportedError: The model has another task type (nothing is sent).
             InvalidInputError: An input is not a usable image (nothing is sent).
+            ResponseValidationError: The model answers the other kind of classification.
             APIStatusError: The server refused a request; ``error.batch`` has every result.
         """
-        return self._infer(images, model_id, CLASSIFICATION_TASK, _classification)
+        return self._infer(images, model_id, CLASSIFICATION_TASK, _single_label)
 
     @overload
     async def classification_async(  # type: ignore[overload-overlap]  # a str is one image
         self, images: ImageInput, model_id: str | None = None
-    ) -> ClassificationInferenceResponse | MultiLabelClassificationInferenceResponse: ...
+    ) -> ClassificationInferenceResponse: ...
     @overload
     async def classification_async(
         self, images: Sequence[ImageInput], model_id: str | None = None
-    ) -> list[ClassificationInferenceResponse | MultiLabelClassificationInferenceResponse]: ...
+    ) -> list[ClassificationInferenceResponse]: ...
     async def classification_async(
         self, images: ImageInput | Sequence[ImageInput], model_id: str | None = None
-    ) -> (
-        ClassificationInferenceResponse
-        | MultiLabelClassificationInferenceResponse
-        | list[ClassificationInferenceResponse | MultiLabelClassificationInferenceResponse]
-    ):
+    ) -> ClassificationInferenceResponse | list[ClassificationInferenceResponse]:
         """Async twin of :meth:`classification`."""
-        return await self._infer_async(images, model_id, CLASSIFICATION_TASK, _classification)
+        return await self._infer_async(images, model_id, CLASSIFICATION_TASK, _single_label)
+
+    @overload
+    def multi_label_classification(  # type: ignore[overload-overlap]  # a str is one image
+        self, images: ImageInput, model_id: str | None = None
+    ) -> MultiLabelClassificationInferenceResponse: ...
+    @overload
+    def multi_label_classification(
+        self, images: Sequence[ImageInput], model_id: str | None = None
+    ) -> list[MultiLabelClassificationInferenceResponse]: ...
+    def multi_label_classification(
+        self, images: ImageInput | Sequence[ImageInput], model_id: str | None = None
+    ) -> (
+        MultiLabelClassificationInferenceResponse | list[MultiLabelClassificationInferenceResponse]
+    ):
+        """Run a multi-label classifier: ``predicted_classes`` and each class's confidence.
+
+        Args:
+            images: One image (path, URL, bytes, BGR array, PIL image, base64) or a list.
+            model_id: ``project/version`` or an alias; defaults to the selected model.
+
+        Returns:
+            One ``MultiLabelClassificationInferenceResponse`` per image (a list for a list).
+
+        Raises:
+            ModelTaskTypeNotSupportedError: The model has another task type (nothing is sent).
+            InvalidInputError: An input is not a usable image (nothing is sent).
+            ResponseValidationError: The model answers the other kind of classification.
+            APIStatusError: The server refused a request; ``error.batch`` has every result.
+        """
+        return self._infer(images, model_id, CLASSIFICATION_TASK, _multi_label)
+
+    @overload
+    async def multi_label_classification_async(  # type: ignore[overload-overlap]  # a str is one image
+        self, images: ImageInput, model_id: str | None = None
+    ) -> MultiLabelClassificationInferenceResponse: ...
+    @overload
+    async def multi_label_classification_async(
+        self, images: Sequence[ImageInput], model_id: str | None = None
+    ) -> list[MultiLabelClassificationInferenceResponse]: ...
+    async def multi_label_classification_async(
+        self, images: ImageInput | Sequence[ImageInput], model_id: str | None = None
+    ) -> (
+        MultiLabelClassificationInferenceResponse | list[MultiLabelClassificationInferenceResponse]
+    ):
+        """Async twin of :meth:`multi_label_classification`."""
+        return await self._infer_async(images, model_id, CLASSIFICATION_TASK, _multi_label)
 
     @overload
     def keypoints_detection(  # type: ignore[overload-overlap]  # a str is one image

@@ -48,10 +48,10 @@ from rf_api_v1.models import (
     WorkflowsBlocksSchemaDescription,
     WorkflowValidationStatus,
 )
+from rf_api_v1.types import Unset
 
 from rf_client import InferenceHTTPClient, RFClientError
 
-Classification = ClassificationInferenceResponse | MultiLabelClassificationInferenceResponse
 SPECIFICATION: dict[str, Any] = {"version": "1.0", "inputs": [], "steps": [], "outputs": []}
 
 
@@ -128,12 +128,20 @@ def check_segmentation_keypoints_classification(client: InferenceHTTPClient, ima
         list[KeypointsDetectionInferenceResponse],
     )
     classified = client.typed.infer.classification(image, "project/3")
-    assert_type(classified, Classification)
-    if isinstance(classified, MultiLabelClassificationInferenceResponse):
-        assert_type(classified.predicted_classes, list[str])
-    else:
-        assert_type(classified.predictions[0].confidence, float)
-    assert_type(client.typed.infer.classification([image], "project/3"), list[Classification])
+    assert_type(classified, ClassificationInferenceResponse)
+    assert_type(classified.top, str | Unset)
+    assert_type(classified.predictions[0].confidence, float)
+    assert_type(
+        client.typed.infer.classification([image], "project/3"),
+        list[ClassificationInferenceResponse],
+    )
+    labelled = client.typed.infer.multi_label_classification(image, "project/3")
+    assert_type(labelled, MultiLabelClassificationInferenceResponse)
+    assert_type(labelled.predicted_classes, list[str])
+    assert_type(
+        client.typed.infer.multi_label_classification([image], "project/3"),
+        list[MultiLabelClassificationInferenceResponse],
+    )
 
 
 def check_core_models(client: InferenceHTTPClient, image: str) -> None:

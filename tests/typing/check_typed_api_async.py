@@ -44,7 +44,6 @@ from rf_api_v1.models import (
 
 from rf_client import InferenceHTTPClient, RFClientError
 
-Classification = ClassificationInferenceResponse | MultiLabelClassificationInferenceResponse
 SPECIFICATION: dict[str, Any] = {"version": "1.0", "inputs": [], "steps": [], "outputs": []}
 
 
@@ -91,8 +90,18 @@ async def check_infer(client: InferenceHTTPClient, image: str) -> None:
         await infer.keypoints_detection_async([image], "p/1"),
         list[KeypointsDetectionInferenceResponse],
     )
-    assert_type(await infer.classification_async(image, "p/1"), Classification)
-    assert_type(await infer.classification_async([image], "p/1"), list[Classification])
+    assert_type(await infer.classification_async(image, "p/1"), ClassificationInferenceResponse)
+    assert_type(
+        await infer.classification_async([image], "p/1"), list[ClassificationInferenceResponse]
+    )
+    assert_type(
+        await infer.multi_label_classification_async(image, "p/1"),
+        MultiLabelClassificationInferenceResponse,
+    )
+    assert_type(
+        await infer.multi_label_classification_async([image], "p/1"),
+        list[MultiLabelClassificationInferenceResponse],
+    )
 
 
 async def check_core_models(client: InferenceHTTPClient, image: str) -> None:

@@ -9,7 +9,6 @@ import asyncio
 import supervision as sv
 from rf_api_v1.models import (
     InstanceSegmentationPrediction,
-    MultiLabelClassificationInferenceResponse,
     ObjectDetectionInferenceResponse,
 )
 
@@ -42,11 +41,9 @@ def polygon_sizes(client: InferenceHTTPClient, photo: str) -> list[int]:
 
 
 def labels(client: InferenceHTTPClient, photo: str) -> list[str]:
-    """Single-label classifiers answer ``top``; multi-label ones ``predicted_classes``."""
-    response = client.typed.infer.classification(photo, model_id="project/5")
-    if isinstance(response, MultiLabelClassificationInferenceResponse):
-        return response.predicted_classes
-    return [prediction.class_ for prediction in response.predictions]
+    """Multi-label classifiers answer every class above its threshold."""
+    response = client.typed.infer.multi_label_classification(photo, model_id="project/5")
+    return response.predicted_classes
 
 
 def detections(client: InferenceHTTPClient, photo: str) -> sv.Detections:
