@@ -454,19 +454,20 @@ def _is_numpy_array(item: object) -> bool:
 def _check_array(array: Any) -> None:
     import numpy as np
 
-    description = describe_input(array)
+    # The description (shape and dtype as text) is built only for a message: checking a
+    # valid frame stays a few comparisons.
     if array.size == 0 or 0 in array.shape:
-        raise InvalidInputError(f"{description} is empty.")
+        raise InvalidInputError(f"{describe_input(array)} is empty.")
     if array.dtype != np.uint8:
         raise InvalidInputError(
-            f"{description}: images must be uint8 (0-255); convert with "
+            f"{describe_input(array)}: images must be uint8 (0-255); convert with "
             "array.clip(0, 255).astype('uint8')."
         )
     if array.ndim == 2 or (array.ndim == 3 and array.shape[2] in (1, 3, 4)):
         return
     raise InvalidInputError(
-        f"{description}: expected height x width (grayscale) or height x width x 1, 3 (BGR) or "
-        "4 (BGRA) channels."
+        f"{describe_input(array)}: expected height x width (grayscale) or height x width x 1, "
+        "3 (BGR) or 4 (BGRA) channels."
     )
 
 
