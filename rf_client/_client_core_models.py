@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 from rf_client._base_client import BaseClient, as_batch, deliver
 from rf_client._ops import core_embeddings, core_language, core_vision
 from rf_client._ops.core_models import as_dict, combine_clip_embeddings
+from rf_client.config import ClipInputType, DepthMapFormat, MaskFormat, OcrModel, SamMaskFormat
 
 if TYPE_CHECKING:
     from rf_client._batch import BatchOutcome
@@ -134,8 +135,8 @@ class CoreModelsMixin(BaseClient):
         self,
         subject: str | ImageInput,
         prompt: str | list[str] | ImageInput | Sequence[ImageInput],
-        subject_type: str = "image",
-        prompt_type: str = "text",
+        subject_type: ClipInputType = "image",
+        prompt_type: ClipInputType = "text",
         clip_version: str | None = None,
     ) -> Prediction:
         """Compare a subject with one or more prompts using CLIP (``POST /clip/compare``).
@@ -170,8 +171,8 @@ class CoreModelsMixin(BaseClient):
         self,
         subject: str | ImageInput,
         prompt: str | list[str] | ImageInput | Sequence[ImageInput],
-        subject_type: str = "image",
-        prompt_type: str = "text",
+        subject_type: ClipInputType = "image",
+        prompt_type: ClipInputType = "text",
         clip_version: str | None = None,
     ) -> Prediction:
         """Async twin of :meth:`clip_compare`."""
@@ -355,7 +356,7 @@ class CoreModelsMixin(BaseClient):
     def ocr_image(  # type: ignore[overload-overlap]  # a str is one image
         self,
         inference_input: ImageInput,
-        model: str = "doctr",
+        model: OcrModel = "doctr",
         version: str | None = None,
         quantize: bool | None = None,
         generate_bounding_boxes: bool | None = None,
@@ -365,7 +366,7 @@ class CoreModelsMixin(BaseClient):
     def ocr_image(
         self,
         inference_input: Sequence[ImageInput],
-        model: str = "doctr",
+        model: OcrModel = "doctr",
         version: str | None = None,
         quantize: bool | None = None,
         generate_bounding_boxes: bool | None = None,
@@ -374,7 +375,7 @@ class CoreModelsMixin(BaseClient):
     def ocr_image(
         self,
         inference_input: ImageInput | Sequence[ImageInput],
-        model: str = "doctr",
+        model: OcrModel = "doctr",
         version: str | None = None,
         quantize: bool | None = None,
         generate_bounding_boxes: bool | None = None,
@@ -425,7 +426,7 @@ class CoreModelsMixin(BaseClient):
     async def ocr_image_async(  # type: ignore[overload-overlap]  # a str is one image
         self,
         inference_input: ImageInput,
-        model: str = "doctr",
+        model: OcrModel = "doctr",
         version: str | None = None,
         quantize: bool | None = None,
         generate_bounding_boxes: bool | None = None,
@@ -435,7 +436,7 @@ class CoreModelsMixin(BaseClient):
     async def ocr_image_async(
         self,
         inference_input: Sequence[ImageInput],
-        model: str = "doctr",
+        model: OcrModel = "doctr",
         version: str | None = None,
         quantize: bool | None = None,
         generate_bounding_boxes: bool | None = None,
@@ -444,7 +445,7 @@ class CoreModelsMixin(BaseClient):
     async def ocr_image_async(
         self,
         inference_input: ImageInput | Sequence[ImageInput],
-        model: str = "doctr",
+        model: OcrModel = "doctr",
         version: str | None = None,
         quantize: bool | None = None,
         generate_bounding_boxes: bool | None = None,
@@ -629,7 +630,7 @@ class CoreModelsMixin(BaseClient):
         inference_input: ImageInput,
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
-        depth_map_format: str = "json",
+        depth_map_format: DepthMapFormat = "json",
     ) -> Prediction: ...
     @overload
     def depth_estimation(
@@ -637,14 +638,14 @@ class CoreModelsMixin(BaseClient):
         inference_input: Sequence[ImageInput],
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
-        depth_map_format: str = "json",
+        depth_map_format: DepthMapFormat = "json",
     ) -> list[Prediction]: ...
     def depth_estimation(
         self,
         inference_input: ImageInput | Sequence[ImageInput],
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
-        depth_map_format: str = "json",
+        depth_map_format: DepthMapFormat = "json",
     ) -> Prediction | list[Prediction]:
         """Estimate a depth map per image (``POST /infer/depth-estimation``).
 
@@ -694,7 +695,7 @@ class CoreModelsMixin(BaseClient):
         inference_input: ImageInput,
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
-        depth_map_format: str = "json",
+        depth_map_format: DepthMapFormat = "json",
     ) -> Prediction: ...
     @overload
     async def depth_estimation_async(
@@ -702,14 +703,14 @@ class CoreModelsMixin(BaseClient):
         inference_input: Sequence[ImageInput],
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
-        depth_map_format: str = "json",
+        depth_map_format: DepthMapFormat = "json",
     ) -> list[Prediction]: ...
     async def depth_estimation_async(
         self,
         inference_input: ImageInput | Sequence[ImageInput],
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
-        depth_map_format: str = "json",
+        depth_map_format: DepthMapFormat = "json",
     ) -> Prediction | list[Prediction]:
         """Async twin of :meth:`depth_estimation`."""
         return await self._each_async(
@@ -731,7 +732,7 @@ class CoreModelsMixin(BaseClient):
         prompts: list[dict[str, Any]] | None = None,
         sam2_version_id: str = "hiera_tiny",
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> Prediction: ...
     @overload
     def sam2_segment_image(
@@ -740,7 +741,7 @@ class CoreModelsMixin(BaseClient):
         prompts: list[dict[str, Any]] | None = None,
         sam2_version_id: str = "hiera_tiny",
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> list[Prediction]: ...
     def sam2_segment_image(
         self,
@@ -748,7 +749,7 @@ class CoreModelsMixin(BaseClient):
         prompts: list[dict[str, Any]] | None = None,
         sam2_version_id: str = "hiera_tiny",
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> Prediction | list[Prediction]:
         """Segment images with SAM 2 (``POST /sam2/segment_image``), one image per request.
 
@@ -785,7 +786,7 @@ class CoreModelsMixin(BaseClient):
         prompts: list[dict[str, Any]] | None = None,
         sam2_version_id: str = "hiera_tiny",
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> Prediction: ...
     @overload
     async def sam2_segment_image_async(
@@ -794,7 +795,7 @@ class CoreModelsMixin(BaseClient):
         prompts: list[dict[str, Any]] | None = None,
         sam2_version_id: str = "hiera_tiny",
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> list[Prediction]: ...
     async def sam2_segment_image_async(
         self,
@@ -802,7 +803,7 @@ class CoreModelsMixin(BaseClient):
         prompts: list[dict[str, Any]] | None = None,
         sam2_version_id: str = "hiera_tiny",
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> Prediction | list[Prediction]:
         """Async twin of :meth:`sam2_segment_image`."""
         return await self._each_async(
@@ -820,7 +821,7 @@ class CoreModelsMixin(BaseClient):
         model_id: str = "sam3/sam3_final",
         output_prob_thresh: float = 0.5,
         nms_iou_threshold: float | None = None,
-        format: str = "polygon",
+        format: MaskFormat = "polygon",
     ) -> Prediction: ...
     @overload
     def sam3_concept_segment(
@@ -830,7 +831,7 @@ class CoreModelsMixin(BaseClient):
         model_id: str = "sam3/sam3_final",
         output_prob_thresh: float = 0.5,
         nms_iou_threshold: float | None = None,
-        format: str = "polygon",
+        format: MaskFormat = "polygon",
     ) -> list[Prediction]: ...
     def sam3_concept_segment(
         self,
@@ -839,7 +840,7 @@ class CoreModelsMixin(BaseClient):
         model_id: str = "sam3/sam3_final",
         output_prob_thresh: float = 0.5,
         nms_iou_threshold: float | None = None,
-        format: str = "polygon",
+        format: MaskFormat = "polygon",
     ) -> Prediction | list[Prediction]:
         """Find every instance of text or visual concepts with SAM 3 (``/sam3/concept_segment``).
 
@@ -887,7 +888,7 @@ class CoreModelsMixin(BaseClient):
         model_id: str = "sam3/sam3_final",
         output_prob_thresh: float = 0.5,
         nms_iou_threshold: float | None = None,
-        format: str = "polygon",
+        format: MaskFormat = "polygon",
     ) -> Prediction: ...
     @overload
     async def sam3_concept_segment_async(
@@ -897,7 +898,7 @@ class CoreModelsMixin(BaseClient):
         model_id: str = "sam3/sam3_final",
         output_prob_thresh: float = 0.5,
         nms_iou_threshold: float | None = None,
-        format: str = "polygon",
+        format: MaskFormat = "polygon",
     ) -> list[Prediction]: ...
     async def sam3_concept_segment_async(
         self,
@@ -906,7 +907,7 @@ class CoreModelsMixin(BaseClient):
         model_id: str = "sam3/sam3_final",
         output_prob_thresh: float = 0.5,
         nms_iou_threshold: float | None = None,
-        format: str = "polygon",
+        format: MaskFormat = "polygon",
     ) -> Prediction | list[Prediction]:
         """Async twin of :meth:`sam3_concept_segment`."""
         return await self._each_async(
@@ -929,7 +930,7 @@ class CoreModelsMixin(BaseClient):
         inference_input: ImageInput,
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> Prediction: ...
     @overload
     def sam3_visual_segment(
@@ -937,14 +938,14 @@ class CoreModelsMixin(BaseClient):
         inference_input: Sequence[ImageInput],
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> list[Prediction]: ...
     def sam3_visual_segment(
         self,
         inference_input: ImageInput | Sequence[ImageInput],
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> Prediction | list[Prediction]:
         """Segment images from box / point prompts with SAM 3 (``/sam3/visual_segment``).
 
@@ -979,7 +980,7 @@ class CoreModelsMixin(BaseClient):
         inference_input: ImageInput,
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> Prediction: ...
     @overload
     async def sam3_visual_segment_async(
@@ -987,14 +988,14 @@ class CoreModelsMixin(BaseClient):
         inference_input: Sequence[ImageInput],
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> list[Prediction]: ...
     async def sam3_visual_segment_async(
         self,
         inference_input: ImageInput | Sequence[ImageInput],
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> Prediction | list[Prediction]:
         """Async twin of :meth:`sam3_visual_segment`."""
         return await self._each_async(

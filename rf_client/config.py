@@ -53,6 +53,30 @@ class ApiKeyTransport(str, Enum):
 Confidence: TypeAlias = float | Literal["best", "default"]
 """A confidence threshold in [0, 1], or ``"best"`` / ``"default"`` on servers that know them."""
 
+ResultFormat: TypeAlias = Literal["json", "image", "image_and_json"]
+"""What the v0 route answers: predictions, the annotated image, or both."""
+
+MaskDecodeMode: TypeAlias = Literal["accurate", "fast", "tradeoff"]
+"""How instance-segmentation masks are decoded."""
+
+MaskFormat: TypeAlias = Literal["polygon", "rle"]
+"""How instance-segmentation masks come back."""
+
+ApiKeyTransportName: TypeAlias = Literal["legacy", "both", "header"]
+"""The values of :class:`ApiKeyTransport` as strings."""
+
+OcrModel: TypeAlias = Literal["doctr", "trocr", "easy_ocr", "pp_ocr"]
+"""The OCR engines of ``ocr_image``."""
+
+DepthMapFormat: TypeAlias = Literal["json", "png16", "png8"]
+"""How ``depth_estimation`` asks for the depth map: a nested float list or a 16/8-bit PNG."""
+
+ClipInputType: TypeAlias = Literal["image", "text"]
+"""What a CLIP comparison's subject or prompt is."""
+
+SamMaskFormat: TypeAlias = Literal["json", "rle", "binary"]
+"""How SAM 2 returns masks (json: polygons) and takes mask inputs."""
+
 TaskType: TypeAlias = str
 """A model's task type, as the server's model registry reports it."""
 
@@ -133,8 +157,8 @@ class InferenceConfiguration:
 
     confidence_threshold: Confidence | None = None
     keypoint_confidence_threshold: float | None = None
-    format: str | None = None
-    mask_decode_mode: str | None = None
+    format: ResultFormat | None = None
+    mask_decode_mode: MaskDecodeMode | None = None
     tradeoff_factor: float | None = None
     max_candidates: int | None = None
     max_detections: int | None = None
@@ -166,8 +190,8 @@ class InferenceConfiguration:
     source_info: str | None = None
     profiling_directory: str = "./inference_profiling"
     workflow_run_retries_enabled: bool = WORKFLOW_RUN_RETRIES_ENABLED
-    response_mask_format: Literal["polygon", "rle"] | None = None
-    api_key_transport: ApiKeyTransport | str | None = None
+    response_mask_format: MaskFormat | None = None
+    api_key_transport: ApiKeyTransport | ApiKeyTransportName | None = None
     allow_reduced_mask_resolution: bool = False
 
     def __post_init__(self) -> None:

@@ -15,6 +15,7 @@ from rf_client._ops import core_embeddings, core_language, core_vision
 from rf_client._ops.core_models import ItemShape, Prediction
 from rf_client._ops.registry import parse_model
 from rf_client._typed._base import Namespace
+from rf_client.config import ClipInputType, DepthMapFormat, MaskFormat, SamMaskFormat
 
 if TYPE_CHECKING:
     import numpy as np
@@ -172,8 +173,8 @@ class ClipNamespace(_CoreNamespace):
         self,
         subject: str | ImageInput,
         prompt: str | list[str] | ImageInput | Sequence[ImageInput],
-        subject_type: Literal["image", "text"] = "image",
-        prompt_type: Literal["image", "text"] = "text",
+        subject_type: ClipInputType = "image",
+        prompt_type: ClipInputType = "text",
         clip_version: str | None = None,
     ) -> ClipCompareResponse:
         """Similarity of a subject to each prompt (``POST /clip/compare``), images or texts.
@@ -207,8 +208,8 @@ class ClipNamespace(_CoreNamespace):
         self,
         subject: str | ImageInput,
         prompt: str | list[str] | ImageInput | Sequence[ImageInput],
-        subject_type: Literal["image", "text"] = "image",
-        prompt_type: Literal["image", "text"] = "text",
+        subject_type: ClipInputType = "image",
+        prompt_type: ClipInputType = "text",
         clip_version: str | None = None,
     ) -> ClipCompareResponse:
         """Async twin of :meth:`compare`."""
@@ -796,7 +797,7 @@ class DepthNamespace(_CoreNamespace):
         images: ImageInput,
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
-        depth_map_format: Literal["json", "png16", "png8"] = "json",
+        depth_map_format: DepthMapFormat = "json",
     ) -> DepthEstimationResponse: ...
     @overload
     def estimate(
@@ -804,14 +805,14 @@ class DepthNamespace(_CoreNamespace):
         images: Sequence[ImageInput],
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
-        depth_map_format: Literal["json", "png16", "png8"] = "json",
+        depth_map_format: DepthMapFormat = "json",
     ) -> list[DepthEstimationResponse]: ...
     def estimate(
         self,
         images: ImageInput | Sequence[ImageInput],
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
-        depth_map_format: Literal["json", "png16", "png8"] = "json",
+        depth_map_format: DepthMapFormat = "json",
     ) -> DepthEstimationResponse | list[DepthEstimationResponse]:
         """A depth map per image (``POST /infer/depth-estimation``), one image per request.
 
@@ -845,7 +846,7 @@ class DepthNamespace(_CoreNamespace):
         images: ImageInput,
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
-        depth_map_format: Literal["json", "png16", "png8"] = "json",
+        depth_map_format: DepthMapFormat = "json",
     ) -> DepthEstimationResponse: ...
     @overload
     async def estimate_async(
@@ -853,14 +854,14 @@ class DepthNamespace(_CoreNamespace):
         images: Sequence[ImageInput],
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
-        depth_map_format: Literal["json", "png16", "png8"] = "json",
+        depth_map_format: DepthMapFormat = "json",
     ) -> list[DepthEstimationResponse]: ...
     async def estimate_async(
         self,
         images: ImageInput | Sequence[ImageInput],
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
-        depth_map_format: Literal["json", "png16", "png8"] = "json",
+        depth_map_format: DepthMapFormat = "json",
     ) -> DepthEstimationResponse | list[DepthEstimationResponse]:
         """Async twin of :meth:`estimate`."""
         from rf_api_v1.models import DepthEstimationResponse
@@ -898,7 +899,7 @@ class SamNamespace(_CoreNamespace):
         prompts: list[dict[str, Any]] | None = None,
         sam2_version_id: str = "hiera_tiny",
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> Sam2SegmentationResponse: ...
     @overload
     def sam2_segment(
@@ -907,7 +908,7 @@ class SamNamespace(_CoreNamespace):
         prompts: list[dict[str, Any]] | None = None,
         sam2_version_id: str = "hiera_tiny",
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> list[Sam2SegmentationResponse]: ...
     def sam2_segment(
         self,
@@ -915,7 +916,7 @@ class SamNamespace(_CoreNamespace):
         prompts: list[dict[str, Any]] | None = None,
         sam2_version_id: str = "hiera_tiny",
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> Sam2SegmentationResponse | list[Sam2SegmentationResponse]:
         """SAM 2 masks per image (``POST /sam2/segment_image``).
 
@@ -949,7 +950,7 @@ class SamNamespace(_CoreNamespace):
         prompts: list[dict[str, Any]] | None = None,
         sam2_version_id: str = "hiera_tiny",
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> Sam2SegmentationResponse: ...
     @overload
     async def sam2_segment_async(
@@ -958,7 +959,7 @@ class SamNamespace(_CoreNamespace):
         prompts: list[dict[str, Any]] | None = None,
         sam2_version_id: str = "hiera_tiny",
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> list[Sam2SegmentationResponse]: ...
     async def sam2_segment_async(
         self,
@@ -966,7 +967,7 @@ class SamNamespace(_CoreNamespace):
         prompts: list[dict[str, Any]] | None = None,
         sam2_version_id: str = "hiera_tiny",
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> Sam2SegmentationResponse | list[Sam2SegmentationResponse]:
         """Async twin of :meth:`sam2_segment`."""
         from rf_api_v1.models import Sam2SegmentationResponse
@@ -987,7 +988,7 @@ class SamNamespace(_CoreNamespace):
         model_id: str = "sam3/sam3_final",
         output_prob_thresh: float = 0.5,
         nms_iou_threshold: float | None = None,
-        format: str = "polygon",
+        format: MaskFormat = "polygon",
     ) -> Sam3SegmentationResponse: ...
     @overload
     def sam3_concept_segment(
@@ -997,7 +998,7 @@ class SamNamespace(_CoreNamespace):
         model_id: str = "sam3/sam3_final",
         output_prob_thresh: float = 0.5,
         nms_iou_threshold: float | None = None,
-        format: str = "polygon",
+        format: MaskFormat = "polygon",
     ) -> list[Sam3SegmentationResponse]: ...
     def sam3_concept_segment(
         self,
@@ -1006,7 +1007,7 @@ class SamNamespace(_CoreNamespace):
         model_id: str = "sam3/sam3_final",
         output_prob_thresh: float = 0.5,
         nms_iou_threshold: float | None = None,
-        format: str = "polygon",
+        format: MaskFormat = "polygon",
     ) -> Sam3SegmentationResponse | list[Sam3SegmentationResponse]:
         """SAM 3 instances of text or visual concepts per image (``/sam3/concept_segment``).
 
@@ -1042,7 +1043,7 @@ class SamNamespace(_CoreNamespace):
         model_id: str = "sam3/sam3_final",
         output_prob_thresh: float = 0.5,
         nms_iou_threshold: float | None = None,
-        format: str = "polygon",
+        format: MaskFormat = "polygon",
     ) -> Sam3SegmentationResponse: ...
     @overload
     async def sam3_concept_segment_async(
@@ -1052,7 +1053,7 @@ class SamNamespace(_CoreNamespace):
         model_id: str = "sam3/sam3_final",
         output_prob_thresh: float = 0.5,
         nms_iou_threshold: float | None = None,
-        format: str = "polygon",
+        format: MaskFormat = "polygon",
     ) -> list[Sam3SegmentationResponse]: ...
     async def sam3_concept_segment_async(
         self,
@@ -1061,7 +1062,7 @@ class SamNamespace(_CoreNamespace):
         model_id: str = "sam3/sam3_final",
         output_prob_thresh: float = 0.5,
         nms_iou_threshold: float | None = None,
-        format: str = "polygon",
+        format: MaskFormat = "polygon",
     ) -> Sam3SegmentationResponse | list[Sam3SegmentationResponse]:
         """Async twin of :meth:`sam3_concept_segment`."""
         from rf_api_v1.models import Sam3SegmentationResponse
@@ -1080,7 +1081,7 @@ class SamNamespace(_CoreNamespace):
         images: ImageInput,
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> Sam2SegmentationResponse: ...
     @overload
     def sam3_visual_segment(
@@ -1088,14 +1089,14 @@ class SamNamespace(_CoreNamespace):
         images: Sequence[ImageInput],
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> list[Sam2SegmentationResponse]: ...
     def sam3_visual_segment(
         self,
         images: ImageInput | Sequence[ImageInput],
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> Sam2SegmentationResponse | list[Sam2SegmentationResponse]:
         """SAM 3 masks from box / point prompts per image (``/sam3/visual_segment``).
 
@@ -1128,7 +1129,7 @@ class SamNamespace(_CoreNamespace):
         images: ImageInput,
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> Sam2SegmentationResponse: ...
     @overload
     async def sam3_visual_segment_async(
@@ -1136,14 +1137,14 @@ class SamNamespace(_CoreNamespace):
         images: Sequence[ImageInput],
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> list[Sam2SegmentationResponse]: ...
     async def sam3_visual_segment_async(
         self,
         images: ImageInput | Sequence[ImageInput],
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
-        mask_input_format: str = "json",
+        mask_input_format: SamMaskFormat = "json",
     ) -> Sam2SegmentationResponse | list[Sam2SegmentationResponse]:
         """Async twin of :meth:`sam3_visual_segment`."""
         from rf_api_v1.models import Sam2SegmentationResponse

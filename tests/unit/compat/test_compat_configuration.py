@@ -22,6 +22,7 @@ from rf_client import (
     InferenceHTTPClient,
     VisualisationResponseFormat,
 )
+from rf_client.config import ApiKeyTransportName
 from tests.support.fake_server import FakeServer, RecordedRequest
 from tests.unit.compat.compat_support import (
     IMAGES_DIR,
@@ -369,7 +370,7 @@ def test_api_key_transport_decides_where_the_key_goes(
     fake_server: FakeServer,
     runner: Runner,
     mode: HTTPClientMode,
-    transport: str | None,
+    transport: ApiKeyTransportName | None,
     header: bool,
     legacy: bool,
 ) -> None:

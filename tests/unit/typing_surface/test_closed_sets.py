@@ -14,6 +14,7 @@ import dataclasses
 import enum
 import inspect
 import re
+import sys
 import typing
 from typing import Any
 
@@ -49,16 +50,22 @@ def literal_values(annotation: object) -> set[str]:
     return {value for arg in typing.get_args(annotation) for value in literal_values(arg)}
 
 
-def parameter_annotation(function: Any, name: str) -> str:
+def parameter_annotation(function: Any, name: str) -> object:
+    """A parameter's annotation, with named aliases (``DepthMapFormat``) resolved.
+
+    Only this parameter's annotation is evaluated (in the function's module): others may name
+    types imported for type checkers only.
+    """
     annotation = inspect.signature(function).parameters[name].annotation
-    assert isinstance(annotation, str)
+    if isinstance(annotation, str):
+        return eval(annotation, vars(sys.modules[function.__module__]))
     return annotation
 
 
-def field_annotation(name: str) -> str:
-    (field,) = [f for f in dataclasses.fields(InferenceConfiguration) if f.name == name]
-    assert isinstance(field.type, str)
-    return field.type
+def field_annotation(name: str) -> object:
+    """A configuration field's annotation, with named aliases resolved."""
+    assert name in {f.name for f in dataclasses.fields(InferenceConfiguration)}
+    return typing.get_type_hints(InferenceConfiguration)[name]
 
 
 def values(enum_class: type[enum.Enum]) -> set[str]:
