@@ -28,19 +28,18 @@ CONCURRENCIES = (1, 8)
 
 
 class Clients(TypedDict):
-    """The interpreter each client runs under; patches applied to rf-client; the import
-    paths of a patched copy of the tree whose ``rf_client`` (and generated ``rf_api_v1``) are
-    measured instead of the checkout's (empty: the checkout's)."""
+    """The interpreter each client runs under; the import paths of a copy of the tree whose
+    ``rf_client`` (and generated ``rf_api_v1``) are measured instead of the checkout's (empty:
+    the checkout's)."""
 
     rf_python: str
     sdk_python: str
-    patches: list[str]
     rf_source: list[str]
 
 
 def rf_task(clients: Clients, task: dict[str, Any]) -> dict[str, Any]:
-    """``task`` for an rf-client worker, with the patches and source folder to use."""
-    return {**task, "patches": clients["patches"], "rf_source": clients["rf_source"]}
+    """``task`` for an rf-client worker, with the source folder to use."""
+    return {**task, "rf_source": clients["rf_source"]}
 
 
 def run_client(clients: Clients, client: str, task: dict[str, Any]) -> dict[str, Any]:
@@ -202,6 +201,25 @@ def instant_throughput(
     }
 
 
+def encode_costs(clients: Clients, images: list[str], rounds: int) -> dict[str, Any]:
+    """CPU per image of the work every client does before its request, on the same files.
+
+    Reading the file, base64-encoding it and parsing its header (what a client that checks
+    its inputs before sending pays), each timed alone, ``rounds`` fresh processes.
+    """
+    samples: dict[str, list[float]] = {}
+    for _ in range(rounds):
+        result = run_worker(
+            clients["rf_python"], {"kind": "encode_costs", "images": images, "repeats": 3}
+        )
+        for name, values in result["cpu_seconds_per_image"].items():
+            samples.setdefault(name, []).extend(1000 * value for value in values)
+    return {
+        "images": len(images),
+        "cpu_ms_per_image": {name: summarize(values) for name, values in samples.items()},
+    }
+
+
 def numpy_cpu(
     clients: Clients, url: str, source: str, rounds: int, frames: int = 200
 ) -> dict[str, Any]:
@@ -291,12 +309,9 @@ def source_paths(tree: Path | None) -> list[str]:
     return [str(path) for path in (root, root / "generated") if path.is_dir()]
 
 
-def default_clients(sdk_python: Path, patches: list[str], rf_source: Path | None) -> Clients:
+def default_clients(sdk_python: Path, rf_source: Path | None) -> Clients:
     """rf-client from the running interpreter's venv (or ``rf_source``); inference-sdk from
     its own venv."""
     return Clients(
-        rf_python=sys.executable,
-        sdk_python=str(sdk_python),
-        patches=patches,
-        rf_source=source_paths(rf_source),
+        rf_python=sys.executable, sdk_python=str(sdk_python), rf_source=source_paths(rf_source)
     )

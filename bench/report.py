@@ -171,8 +171,6 @@ def _variant(setup: dict[str, Any]) -> str:
     text = ""
     if setup.get("rf_client_source"):
         text += f", rf-client from {setup['rf_client_source'][0]}"
-    if setup["rf_client_patches"]:
-        text += f", rf-client patched with {', '.join(setup['rf_client_patches'])}"
     return text
 
 
@@ -268,6 +266,7 @@ def _throughput_section(found: dict[str, Any]) -> list[str]:
             f"{ratios['rf_client_vs_sdk']:.2f}x; / raw ceiling {ratios['rf_client_vs_raw']:.2f}x;"
             f" / raw with encoding {ratios['rf_client_vs_raw_encode']:.2f}x"
         )
+    lines += _encode_cost_lines(found, data)
     sizes = data["request_body_bytes"]
     lines.append(
         "- mean request body: "
@@ -278,6 +277,31 @@ def _throughput_section(found: dict[str, Any]) -> list[str]:
         )
     )
     return lines
+
+
+def _encode_cost_lines(found: dict[str, Any], throughput: dict[str, Any]) -> list[str]:
+    """The per-image CPU floor: what any client pays for the same files, step by step."""
+    costs = _get(found, "encode_costs", "cpu_ms_per_image")
+    if costs is None:
+        return []
+    post = {
+        concurrency: entry[RAW]["cpu_ms_per_image"]["median"]
+        for concurrency, entry in throughput["concurrency"].items()
+    }
+    steps = {name: costs[name]["median"] for name in ("read", "base64", "header")}
+    floor = {c: steps["read"] + steps["base64"] + cost for c, cost in post.items()}
+    return [
+        "- per-image CPU of the steps alone (same files, no server): read "
+        f"{_range(costs['read'], 3)} ms, base64 {_range(costs['base64'], 3)} ms, image header "
+        f"parsed (an up-front check) {_range(costs['header'], 3)} ms; one pooled httpx POST of "
+        "the encoded body (raw-httpx) "
+        + ", ".join(f"{cost:.2f} ms at concurrency {c}" for c, cost in post.items()),
+        "- CPU floor of any client sending each file in its own request (read + base64 + POST): "
+        + ", ".join(
+            f"{cost:.2f} ms/image at concurrency {c} ({1000 / cost:.0f} images/s on one core)"
+            for c, cost in floor.items()
+        ),
+    ]
 
 
 def _numpy_section(found: dict[str, Any]) -> list[str]:

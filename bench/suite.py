@@ -12,10 +12,9 @@ Measured (each client in fresh processes pinned to one CPU, servers on the other
 6. ``infer`` and workflow throughput against the real inference server.
 
 Writes ``bench/results.json`` and ``docs/benchmarks.md``; exit status 0 even when a target
-is missed (the results say which), 2 when the benchmark itself fails. Proposed rf-client
-fixes are measured with ``--patches`` (monkeypatched into rf-client's workers, see
-:mod:`bench.experiments`) or ``--rf-source DIR`` (a copy of the tree with
-``bench/proposals/*.patch`` applied); ``--report-only`` re-renders the page from the JSON.
+is missed (the results say which), 2 when the benchmark itself fails. A changed rf-client
+is measured with ``--rf-source DIR`` (a copy of the tree with the change, ``make regen`` run
+in it when the generator changed); ``--report-only`` re-renders the page from the JSON.
 """
 
 from __future__ import annotations
@@ -35,7 +34,6 @@ from bench.environment import (
     ensure_sdk_venv,
     machine_info,
 )
-from bench.experiments import PATCHES
 from bench.fixtures import make_all
 from bench.processes import CLIENT_CPU, SERVER_CPU, WorkerError, instant_server
 from rf_client.errors import RFClientError
@@ -59,11 +57,6 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         "--only", default=",".join(STEPS), help=f"comma-separated steps among {','.join(STEPS)}"
     )
     parser.add_argument(
-        "--patches",
-        default="",
-        help=f"apply proposed rf-client fixes in its workers: {','.join(PATCHES)}",
-    )
-    parser.add_argument(
         "--rf-source",
         type=Path,
         default=None,
@@ -78,17 +71,16 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--docs", type=Path, default=DOCS, help="Markdown summary path")
     arguments = parser.parse_args(argv)
     arguments.steps = [step for step in arguments.only.split(",") if step]
-    arguments.patch_list = [patch for patch in arguments.patches.split(",") if patch]
-    unknown = set(arguments.steps) - set(STEPS) or set(arguments.patch_list) - set(PATCHES)
+    unknown = set(arguments.steps) - set(STEPS)
     if unknown:
-        parser.error(f"unknown step or patch: {', '.join(sorted(unknown))}")
+        parser.error(f"unknown step: {', '.join(sorted(unknown))}")
     return arguments
 
 
 def run(arguments: argparse.Namespace) -> dict[str, Any]:
     """Every requested step; the results document."""
     sdk_python = ensure_sdk_venv()
-    clients = measures.default_clients(sdk_python, arguments.patch_list, arguments.rf_source)
+    clients = measures.default_clients(sdk_python, arguments.rf_source)
     print("preparing inputs under bench/.work ...", flush=True)
     fixtures = make_all(WORK_DIR)
     results: dict[str, Any] = {
@@ -100,7 +92,6 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
             "rounds": arguments.rounds,
             "repeats": arguments.repeats,
             "inference_sdk": SDK_VERSION,
-            "rf_client_patches": arguments.patch_list,
             "rf_client_source": clients["rf_source"],
             "load_average_start": list(os.getloadavg()),
         },
@@ -125,6 +116,9 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
                 )
             if "throughput" in steps:
                 print("3. throughput on the instant server ...", flush=True)
+                found["encode_costs"] = measures.encode_costs(
+                    clients, fixtures["images"], arguments.rounds
+                )
                 found["instant_throughput"] = measures.instant_throughput(
                     clients,
                     url,

@@ -249,6 +249,42 @@ def raw_httpx(task: Task) -> Result:
     return {"images": len(bodies), "runs": runs, "body_bytes": request_body_sizes(task["url"])}
 
 
+def encode_costs(task: Task) -> Result:
+    """CPU seconds per image of reading each file, base64-encoding it and parsing its header.
+
+    Each step is timed alone over every image, ``repeats`` times (the files are in the page
+    cache after the first pass, as they are in the throughput runs).
+    """
+    import io
+
+    from PIL import Image
+
+    paths = [Path(path) for path in task["images"]]
+    contents = [path.read_bytes() for path in paths]
+
+    def read() -> None:
+        for path in paths:
+            path.read_bytes()
+
+    def encode() -> None:
+        for data in contents:
+            base64.b64encode(data)
+
+    def header() -> None:
+        for data in contents:
+            with Image.open(io.BytesIO(data)) as image:
+                _ = image.size
+
+    steps: dict[str, Callable[[], None]] = {"read": read, "base64": encode, "header": header}
+    samples: dict[str, list[float]] = {name: [] for name in steps}
+    for _ in range(task["repeats"]):
+        for name, step in steps.items():
+            with timed(None) as timing:
+                step()
+            samples[name].append(timing["cpu_seconds"] / len(paths))
+    return {"images": len(paths), "cpu_seconds_per_image": samples}
+
+
 def numpy_frames(source: str, count: int, width: int, height: int) -> list[Any]:
     """``count`` BGR frames of ``width`` x ``height`` cut from ``source``, each different."""
     import cv2
@@ -426,6 +462,7 @@ MEASUREMENTS: dict[str, Callable[[Task], Result]] = {
     "requests_per_call": requests_per_call,
     "throughput": throughput,
     "raw_httpx": raw_httpx,
+    "encode_costs": encode_costs,
     "numpy_cpu": numpy_cpu,
     "stream_memory": stream_memory,
     "workflow_throughput": workflow_throughput,
@@ -441,10 +478,6 @@ def main(argv: list[str]) -> None:
         # A patched copy of the tree: its packages win over the checkout's (``-m`` put the
         # checkout first on the path).
         sys.path[:0] = task["rf_source"]
-    if task.get("patches"):
-        from bench import experiments
-
-        experiments.apply(task["patches"])
     result = MEASUREMENTS[task["kind"]](task)
     print(json.dumps(result), flush=True)
 
