@@ -13,7 +13,7 @@ import contextlib
 import functools
 import threading
 import weakref
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Generator, Iterator, Sequence
 from typing import Any, TypeVar
 
 import httpx
@@ -207,7 +207,7 @@ class BaseClient:
     @contextlib.contextmanager
     def use_configuration(
         self: Self, inference_configuration: InferenceConfiguration
-    ) -> Iterator[Self]:
+    ) -> Generator[Self, None, None]:
         """Use ``inference_configuration`` inside the ``with`` block (this thread or task only)."""
         configuration = self._checked_configuration(inference_configuration)
         with self._state.override(configuration=configuration):
@@ -219,19 +219,19 @@ class BaseClient:
         return checked
 
     @contextlib.contextmanager
-    def use_api_v0(self: Self) -> Iterator[Self]:
+    def use_api_v0(self: Self) -> Generator[Self, None, None]:
         """Speak the hosted v0 API inside the ``with`` block (this thread or task only)."""
         with self._state.override(mode=HTTPClientMode.V0):
             yield self
 
     @contextlib.contextmanager
-    def use_api_v1(self: Self) -> Iterator[Self]:
+    def use_api_v1(self: Self) -> Generator[Self, None, None]:
         """Speak the v1 API inside the ``with`` block (this thread or task only)."""
         with self._state.override(mode=HTTPClientMode.V1):
             yield self
 
     @contextlib.contextmanager
-    def use_model(self: Self, model_id: str) -> Iterator[Self]:
+    def use_model(self: Self, model_id: str) -> Generator[Self, None, None]:
         """Use ``model_id`` by default inside the ``with`` block (this thread or task only)."""
         with self._state.override(selected_model=model_id):
             yield self

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -54,7 +54,7 @@ class StateHolder:
             self._base = attrs.evolve(self._base, **changes)
 
     @contextlib.contextmanager
-    def override(self, **changes: Any) -> Iterator[None]:
+    def override(self, **changes: Any) -> Generator[None, None, None]:
         """Apply ``changes`` in the current context until the block ends."""
         overrides = _OVERRIDES.get()
         merged = {**overrides.get(self._key, {}), **changes}

@@ -67,7 +67,7 @@ def field_help_texts() -> dict[str, str]:
     for line in attributes.splitlines():
         match = re.match(r"^\s{8}(\w+): (.*)$", line)
         if match:
-            current = match.group(1)
+            current = str(match.group(1))
             texts[current] = match.group(2).strip()
         elif current is not None and line.strip():
             texts[current] += " " + line.strip()
@@ -204,7 +204,7 @@ def add_configuration_flags(parser: argparse.ArgumentParser) -> list[Configurati
             option = "--config-" + field.name.replace("_", "-")
         dest = DEST_PREFIX + field.name
         text = helps.get(field.name, field.name.replace("_", " ")).replace("%", "%%")
-        options = argument_options(hints[field.name])
+        options: dict[str, Any] = argument_options(hints[field.name])
         if field.name in FIELD_CHOICES:
             options = {"choices": list(FIELD_CHOICES[field.name])}
         group.add_argument(

@@ -7,7 +7,7 @@ import enum
 import math
 import os
 from collections.abc import Callable, Mapping
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 from rf_client.cli._pictures import as_picture, encode_picture, is_numpy_array
 
@@ -53,7 +53,8 @@ def to_jsonable(
     if is_numpy_array(value):
         return to_jsonable(value.tolist(), image_hook, path)  # type: ignore[attr-defined]
     if type(value).__module__ == "numpy" and hasattr(value, "item"):
-        return to_jsonable(value.item(), image_hook, path)
+        # A numpy scalar (np.float32, np.int64, ...): its Python value.
+        return to_jsonable(cast(Any, value).item(), image_hook, path)
     if isinstance(value, bytes | bytearray | memoryview):
         return base64.b64encode(bytes(value)).decode("ascii")
     if isinstance(value, enum.Enum):

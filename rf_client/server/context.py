@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -104,7 +104,7 @@ def running_server(
     grace_period: float = DEFAULT_GRACE_PERIOD,
     layout: ServerLayout | None = None,
     python: str | Path | None = None,
-) -> Iterator[ServerHandle]:
+) -> Generator[ServerHandle, None, None]:
     """``with running_server(models_dir=folder) as server:`` — the function form of
     :class:`LocalServer`, with the same arguments."""
     server = LocalServer(
