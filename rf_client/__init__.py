@@ -5,8 +5,12 @@ Drop-in for ``inference_sdk``: swap ``from inference_sdk import ...`` for
 """
 
 from rf_client._batch import BatchOutcome, Outcome
+from rf_client._client_streams import OnError
 from rf_client._http import ClientOptions, RetryPolicy, URLImagePolicy
 from rf_client._images import ImageInput
+from rf_client._ops.video import VideoReference
+from rf_client._ops.workflows import WorkflowImage
+from rf_client._streams import StreamInput
 from rf_client.client import InferenceHTTPClient
 from rf_client.config import (
     ApiKeyTransport,
@@ -102,6 +106,7 @@ __all__ = [
     "ModelNotSelectedError",
     "ModelTaskTypeNotSupportedError",
     "NotFoundError",
+    "OnError",
     "Outcome",
     "PayloadTooLargeError",
     "PermissionDeniedError",
@@ -114,10 +119,13 @@ __all__ = [
     "RetryPolicy",
     "ServerError",
     "ServiceUnavailableError",
+    "StreamInput",
     "URLAddressNotAllowedError",
     "URLImagePolicy",
     "UnprocessableEntityError",
+    "VideoReference",
     "VisualisationResponseFormat",
+    "WorkflowImage",
     "WrongClientModeError",
     "__version__",
 ]

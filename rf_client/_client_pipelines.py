@@ -11,7 +11,7 @@ from rf_client._ops.pipelines import (
     BufferConsumptionStrategy,
     BufferFillingStrategy,
     PipelineStart,
-    VideoReference,
+    PipelineVideoSource,
 )
 from rf_client._ops.workflows import json_object
 
@@ -25,7 +25,7 @@ class PipelinesMixin(BaseClient):
 
     def start_inference_pipeline_with_workflow(
         self,
-        video_reference: VideoReference,
+        video_reference: PipelineVideoSource,
         workflow_specification: Mapping[str, Any] | None = None,
         workspace_name: str | None = None,
         workflow_id: str | None = None,
@@ -105,7 +105,7 @@ class PipelinesMixin(BaseClient):
 
     async def start_inference_pipeline_with_workflow_async(
         self,
-        video_reference: VideoReference,
+        video_reference: PipelineVideoSource,
         workflow_specification: Mapping[str, Any] | None = None,
         workspace_name: str | None = None,
         workflow_id: str | None = None,

@@ -213,7 +213,17 @@ class InferenceConfiguration:
         return cls()
 
     def replace(self, **changes: Any) -> InferenceConfiguration:
-        """A copy with ``changes`` applied (validated like a new configuration)."""
+        """A copy with ``changes`` applied (validated like a new configuration).
+
+        Raises:
+            InvalidParameterError: A field name is unknown, or a value is invalid.
+        """
+        unknown = sorted(set(changes) - {field.name for field in dataclasses.fields(self)})
+        if unknown:
+            raise InvalidParameterError(
+                f"InferenceConfiguration has no field {', '.join(map(repr, unknown))}; see "
+                "dataclasses.fields(InferenceConfiguration) for the 36 it has."
+            )
         return dataclasses.replace(self, **changes)
 
     # Wire parameters (kept public: inference-sdk 1.8.3 code calls these).

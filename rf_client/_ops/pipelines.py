@@ -43,7 +43,7 @@ BufferFillingStrategy: TypeAlias = Literal[
 BufferConsumptionStrategy: TypeAlias = Literal["LAZY", "EAGER"]
 """How frames are taken from a video source's buffer."""
 
-VideoReference: TypeAlias = "str | int | list[str | int]"
+PipelineVideoSource: TypeAlias = "str | int | list[str | int]"
 """A video file path or URL, a stream URL, a camera index, or a list of them."""
 
 PipelineCommand: TypeAlias = Literal["pause", "resume", "terminate"]
@@ -53,7 +53,7 @@ PipelineCommand: TypeAlias = Literal["pause", "resume", "terminate"]
 class PipelineStart:
     """The arguments of ``start_inference_pipeline_with_workflow``, as given (1.8.3's names)."""
 
-    video_reference: VideoReference
+    video_reference: PipelineVideoSource
     workflow_specification: Mapping[str, Any] | None = None
     workspace_name: str | None = None
     workflow_id: str | None = None

@@ -10,7 +10,7 @@ from rf_client._ops.pipelines import (
     BufferConsumptionStrategy,
     BufferFillingStrategy,
     PipelineStart,
-    VideoReference,
+    PipelineVideoSource,
 )
 from rf_client._ops.workflows import WorkflowImage, WorkflowRun, parsed_by
 from rf_client._typed._base import Namespace
@@ -293,7 +293,7 @@ class PipelinesNamespace(Namespace):
 
     def start(
         self,
-        video_reference: VideoReference,
+        video_reference: PipelineVideoSource,
         workflow_specification: Mapping[str, Any] | None = None,
         workspace_name: str | None = None,
         workflow_id: str | None = None,
@@ -345,7 +345,7 @@ class PipelinesNamespace(Namespace):
 
     async def start_async(
         self,
-        video_reference: VideoReference,
+        video_reference: PipelineVideoSource,
         workflow_specification: Mapping[str, Any] | None = None,
         workspace_name: str | None = None,
         workflow_id: str | None = None,
