@@ -23,6 +23,8 @@ from rf_client._context import CallContext, ModelDescriptionCache, mode_for_url
 from rf_client._http import (
     DEFAULT_TIMEOUT,
     ClientOptions,
+    PooledAsyncClient,
+    PooledClient,
     RetryPolicy,
     URLImagePolicy,
 )
@@ -57,16 +59,12 @@ class _Pools:
         return httpx.Limits(max_connections=100, max_keepalive_connections=32)
 
     def _new_async_client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            limits=self._limits(), follow_redirects=False, timeout=DEFAULT_TIMEOUT
-        )
+        return PooledAsyncClient(limits=self._limits(), timeout=DEFAULT_TIMEOUT)
 
     def sync_driver(self) -> SyncDriver:
         with self._lock:
             if self._sync is None or self._sync.is_closed:
-                self._sync = httpx.Client(
-                    limits=self._limits(), follow_redirects=False, timeout=DEFAULT_TIMEOUT
-                )
+                self._sync = PooledClient(limits=self._limits(), timeout=DEFAULT_TIMEOUT)
                 # Close the sockets when the client is collected without close().
                 weakref.finalize(self, self._sync.close)
             return SyncDriver(self._sync, self.api_url)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import email.utils
 import functools
 import html
+import http.cookiejar
 import json
 import math
 import random
@@ -208,6 +209,62 @@ class ClientOptions:
     timeout: httpx.Timeout | None = DEFAULT_TIMEOUT
     retry: RetryPolicy = RetryPolicy()
     url_images: URLImagePolicy = URLImagePolicy()
+
+
+CookieSource = httpx.Cookies | http.cookiejar.CookieJar | dict[str, str] | list[tuple[str, str]]
+"""What an httpx client accepts as its cookies."""
+
+
+class ResponseCookies(httpx.Cookies):
+    """A client's cookie jar that reads an answer for cookies only when it sets one.
+
+    httpx looks at every answer for cookies, building a ``urllib`` request and an email
+    message of all its headers each time (about 15 us per request); API answers seldom set
+    one. Answers with ``Set-Cookie`` are read as before, so cookies (a load balancer's sticky
+    session) are still kept and sent back.
+    """
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        """Store the cookies ``response`` sets (``Set-Cookie``/``Set-Cookie2``), if any."""
+        headers = response.headers
+        if "set-cookie" in headers or "set-cookie2" in headers:
+            super().extract_cookies(response)
+
+
+class PooledClient(httpx.Client):
+    """The client's synchronous connection pool: ``httpx.Client`` with :class:`ResponseCookies`."""
+
+    def __init__(self, *, limits: httpx.Limits, timeout: httpx.Timeout | None) -> None:
+        """Redirects are never followed (see :func:`redirect_error`)."""
+        super().__init__(limits=limits, follow_redirects=False, timeout=timeout)
+        self._response_cookies = ResponseCookies(super().cookies)
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        """The cookies sent with every request (those the server set)."""
+        return self._response_cookies
+
+    @cookies.setter
+    def cookies(self, cookies: CookieSource) -> None:
+        self._response_cookies = ResponseCookies(cookies)
+
+
+class PooledAsyncClient(httpx.AsyncClient):
+    """One event loop's connection pool: ``httpx.AsyncClient`` with :class:`ResponseCookies`."""
+
+    def __init__(self, *, limits: httpx.Limits, timeout: httpx.Timeout | None) -> None:
+        """Redirects are never followed (see :func:`redirect_error`)."""
+        super().__init__(limits=limits, follow_redirects=False, timeout=timeout)
+        self._response_cookies = ResponseCookies(super().cookies)
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        """The cookies sent with every request (those the server set)."""
+        return self._response_cookies
+
+    @cookies.setter
+    def cookies(self, cookies: CookieSource) -> None:
+        self._response_cookies = ResponseCookies(cookies)
 
 
 @attrs.frozen(repr=False)
