@@ -135,7 +135,8 @@ def resolve_host(host: str, port: int) -> Plan[list[str] | OSError]:
 
 
 def offload(function: Callable[[], T]) -> Plan[T]:
-    """Run ``function`` off the event loop (in the calling thread when synchronous)."""
+    """Run ``function`` off the event loop; synchronously, in a pool thread inside a ``gather``
+    of several plans (in parallel where it releases the GIL), else in the calling thread."""
     result = yield Offload(function)
     return cast("T", result)
 
