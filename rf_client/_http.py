@@ -231,40 +231,37 @@ class ResponseCookies(httpx.Cookies):
             super().extract_cookies(response)
 
 
-class PooledClient(httpx.Client):
+class _ResponseCookiesJar:
+    """Makes an httpx client keep its cookies in a :class:`ResponseCookies` jar."""
+
+    _cookies: httpx.Cookies
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        """The cookies sent with every request (those the server set)."""
+        return self._cookies
+
+    @cookies.setter
+    def cookies(self, cookies: CookieSource) -> None:
+        self._cookies = ResponseCookies(cookies)
+
+
+class PooledClient(_ResponseCookiesJar, httpx.Client):
     """The client's synchronous connection pool: ``httpx.Client`` with :class:`ResponseCookies`."""
 
     def __init__(self, *, limits: httpx.Limits, timeout: httpx.Timeout | None) -> None:
         """Redirects are never followed (see :func:`redirect_error`)."""
         super().__init__(limits=limits, follow_redirects=False, timeout=timeout)
-        self._response_cookies = ResponseCookies(super().cookies)
-
-    @property
-    def cookies(self) -> httpx.Cookies:
-        """The cookies sent with every request (those the server set)."""
-        return self._response_cookies
-
-    @cookies.setter
-    def cookies(self, cookies: CookieSource) -> None:
-        self._response_cookies = ResponseCookies(cookies)
+        self.cookies = self._cookies
 
 
-class PooledAsyncClient(httpx.AsyncClient):
+class PooledAsyncClient(_ResponseCookiesJar, httpx.AsyncClient):
     """One event loop's connection pool: ``httpx.AsyncClient`` with :class:`ResponseCookies`."""
 
     def __init__(self, *, limits: httpx.Limits, timeout: httpx.Timeout | None) -> None:
         """Redirects are never followed (see :func:`redirect_error`)."""
         super().__init__(limits=limits, follow_redirects=False, timeout=timeout)
-        self._response_cookies = ResponseCookies(super().cookies)
-
-    @property
-    def cookies(self) -> httpx.Cookies:
-        """The cookies sent with every request (those the server set)."""
-        return self._response_cookies
-
-    @cookies.setter
-    def cookies(self, cookies: CookieSource) -> None:
-        self._response_cookies = ResponseCookies(cookies)
+        self.cookies = self._cookies
 
 
 @attrs.frozen(repr=False)
