@@ -309,17 +309,26 @@ class SyncDriver:
         self._base_url = base_url.rstrip("/")
 
     def run(self, plan: Plan[T]) -> T:
-        """Run ``plan`` to its end and return its value (its errors propagate)."""
+        """Run ``plan`` to its end and return its value (its errors propagate).
+
+        An rf-client error raised while carrying out a step (offloaded work, say) is thrown
+        into the plan at its ``yield``, so the plan may catch it like any other.
+        """
         value: Any = None
+        failure: RFClientError | None = None
         while True:
             try:
-                step = plan.send(value)
+                step = plan.send(value) if failure is None else plan.throw(failure)
             except StopIteration as stop:
                 return cast("T", stop.value)
             except RFClientError as error:
                 _forget_foreign_chain(error)
                 raise
-            value = self._execute(step)
+            value, failure = None, None
+            try:
+                value = self._execute(step)
+            except RFClientError as error:
+                failure = error
 
     def _execute(self, step: Step) -> Any:
         if isinstance(step, Transmit):
@@ -534,17 +543,25 @@ class AsyncDriver:
             await entry[1].aclose()
 
     async def run(self, plan: Plan[T]) -> T:
-        """Run ``plan`` to its end and return its value (its errors propagate)."""
+        """Run ``plan`` to its end and return its value (its errors propagate).
+
+        As :meth:`SyncDriver.run`: an rf-client error from a step is thrown into the plan.
+        """
         value: Any = None
+        failure: RFClientError | None = None
         while True:
             try:
-                step = plan.send(value)
+                step = plan.send(value) if failure is None else plan.throw(failure)
             except StopIteration as stop:
                 return cast("T", stop.value)
             except RFClientError as error:
                 _forget_foreign_chain(error)
                 raise
-            value = await self._execute(step)
+            value, failure = None, None
+            try:
+                value = await self._execute(step)
+            except RFClientError as error:
+                failure = error
 
     async def _execute(self, step: Step) -> Any:
         import asyncio
