@@ -13,6 +13,8 @@ import importlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+import attrs
+
 from rf_client._batch import BatchOutcome, Outcome
 from rf_client._context import CallContext, split_v0_model_id
 from rf_client._http import Request
@@ -163,6 +165,54 @@ def flatten(batches: Sequence[Outcome[list[T]]], sizes: Sequence[int]) -> BatchO
     return BatchOutcome(outcomes)
 
 
+MODEL_GONE_STATUSES = (404, 410, 503)
+"""Statuses after which the server may no longer have a model: its description is re-fetched."""
+
+
+@attrs.frozen
+class V1Model:
+    """A platform model resolved for v1 inference: its id, task, route and downsizing limit."""
+
+    model_id: str
+    task_type: str
+    route: ModelRoute
+    max_size: tuple[int, int] | None
+
+
+def resolve_v1_model(
+    ctx: CallContext,
+    model_id: str | None,
+    operation: str,
+    expected_tasks: Sequence[str] | None = None,
+) -> Plan[V1Model]:
+    """The model's (cached) description turned into what a v1 image request needs.
+
+    Raises:
+        WrongClientModeError: The client is in v0 mode.
+        ModelNotSelectedError: No ``model_id`` and no selected model.
+        ModelTaskTypeNotSupportedError: The model is not of ``expected_tasks`` (typed API), or
+            its task has no image route (action recognition takes clips).
+    """
+    ctx.require_v1(operation)
+    model = ctx.model_id(model_id, operation)
+    description = yield from get_model_description(ctx, model)
+    task_type = description.task_type
+    if expected_tasks is not None and task_type not in expected_tasks:
+        raise ModelTaskTypeNotSupportedError(
+            f"model {model!r} has task type {task_type!r}, not "
+            f"{' or '.join(repr(task) for task in expected_tasks)}; call the method for its task."
+        )
+    return V1Model(
+        model, task_type, route_for_task(task_type, model), downsizing_limit(ctx, description)
+    )
+
+
+def forget_if_gone(ctx: CallContext, model_id: str, error: RFClientError | None) -> None:
+    """Forget the model's cached description when ``error`` says the server may have dropped it."""
+    if isinstance(error, APIStatusError) and error.status_code in MODEL_GONE_STATUSES:
+        ctx.model_cache.forget(model_id)
+
+
 def infer_v1(
     ctx: CallContext,
     inputs: Sequence[object],
@@ -175,30 +225,26 @@ def infer_v1(
     ``expected_tasks`` (typed API) refuses a model of another task type before sending images.
     """
     ctx.require_v1("infer_from_api_v1")
-    model = ctx.model_id(model_id, "infer")
+    ctx.model_id(model_id, "infer")
     check_images(inputs)
-    description = yield from get_model_description(ctx, model)
-    if expected_tasks is not None and description.task_type not in expected_tasks:
-        raise ModelTaskTypeNotSupportedError(
-            f"model {model!r} has task type {description.task_type!r}, not "
-            f"{' or '.join(repr(task) for task in expected_tasks)}; call the method for its task."
-        )
-    route = route_for_task(description.task_type, model)
-    max_size = downsizing_limit(ctx, description)
+    model = yield from resolve_v1_model(ctx, model_id, "infer", expected_tasks)
     batch_size = ctx.configuration.max_batch_size
     plans = (
         infer_v1_request(
-            ctx, route, model, description.task_type, batch, max_size, shape, checked=True
+            ctx,
+            model.route,
+            model.model_id,
+            model.task_type,
+            batch,
+            model.max_size,
+            shape,
+            checked=True,
         )
         for batch in chunks(inputs, batch_size)
     )
     outcomes = yield from gather(plans, ctx.configuration.max_concurrent_requests)
-    if any(
-        isinstance(o.error, APIStatusError) and o.error.status_code in (404, 410, 503)
-        for o in outcomes
-    ):
-        # The server may have dropped the model; describe it afresh next time.
-        ctx.model_cache.forget(model)
+    for outcome in outcomes:
+        forget_if_gone(ctx, model.model_id, outcome.error)
     return flatten(outcomes, [len(batch) for batch in chunks(inputs, batch_size)])
 
 

@@ -29,9 +29,10 @@ from rf_client._ops.inference import (
     Prediction,
     Shape,
     downsizing_limit,
+    forget_if_gone,
     infer_v0_request,
     infer_v1_request,
-    route_for_task,
+    resolve_v1_model,
 )
 from rf_client._ops.registry import billing_query, get_model_description
 from rf_client._plan import Plan, offload, send
@@ -60,9 +61,6 @@ FrameInference = Callable[[object], Plan[T]]
 
 Parse = Callable[[object, str], T]
 """Turns a clip's JSON answer (and the endpoint, for messages) into what a surface returns."""
-
-GONE_STATUSES = (404, 410, 503)
-"""Statuses after which the server may have dropped the model: describe it afresh next time."""
 
 
 @attrs.frozen
@@ -185,26 +183,15 @@ def frame_inference_v1(
         ModelNotSelectedError: No ``model_id`` and no selected model.
         ModelTaskTypeNotSupportedError: The model is not of ``expected_tasks``, or takes clips.
     """
-    ctx.require_v1(operation)
-    model = ctx.model_id(model_id, operation)
-    description = yield from get_model_description(ctx, model)
-    task_type = description.task_type
-    if expected_tasks is not None and task_type not in expected_tasks:
-        raise ModelTaskTypeNotSupportedError(
-            f"model {model!r} is a {task_type!r} model, not "
-            f"{' or '.join(repr(task) for task in expected_tasks)}; ask for its own response type."
-        )
-    route = route_for_task(task_type, model)
-    max_size = downsizing_limit(ctx, description)
+    model = yield from resolve_v1_model(ctx, model_id, operation, expected_tasks)
 
     def infer(payload: object) -> Plan[T]:
         try:
             results = yield from infer_v1_request(
-                ctx, route, model, task_type, [payload], max_size, shape
+                ctx, model.route, model.model_id, model.task_type, [payload], model.max_size, shape
             )
         except APIStatusError as error:
-            if error.status_code in GONE_STATUSES:
-                ctx.model_cache.forget(model)
+            forget_if_gone(ctx, model.model_id, error)
             raise
         return results[0]
 
@@ -362,8 +349,7 @@ def infer_on_video_v1(
     try:
         reply = yield from send(ctx.authorised(Request.from_generated(kwargs)), ctx.options)
     except APIStatusError as error:
-        if error.status_code in GONE_STATUSES:
-            ctx.model_cache.forget(model)
+        forget_if_gone(ctx, model, error)
         raise
     return parse(reply.json(), reply.endpoint)
 
