@@ -38,8 +38,11 @@ class InferenceHTTPClient(
         api_key: Your Roboflow API key, if the server needs one.
         timeout: Seconds, an ``httpx.Timeout``, or None for no timeout.
         max_retries: Retries of a failed request (connection errors, timeouts, 408, 429, 5xx).
-        url_image_policy: How images given as URLs are downloaded (size cap, redirects,
-            private addresses).
+        url_image_policy: How images given as URLs are downloaded (timeout, size cap,
+            redirects); ``URLImagePolicy(allow_private_addresses=False)`` refuses private,
+            loopback and link-local hosts.
+        retry_policy: The backoff between retries (base delay, cap, jitter, the longest
+            ``Retry-After`` honoured).
     """
 
     @classmethod
