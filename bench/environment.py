@@ -42,7 +42,8 @@ def sdk_python() -> Path:
     return SDK_VENV / "bin" / "python"
 
 
-def _installed_sdk_version(python: Path) -> str | None:
+def installed_sdk_version(python: Path) -> str | None:
+    """The inference-sdk version installed for ``python``, or None."""
     if not python.exists():
         return None
     probe = subprocess.run(
@@ -62,7 +63,7 @@ def ensure_sdk_venv(base_python: str | None = None) -> Path:
     raises ``RuntimeError`` with pip's output when the install fails.
     """
     python = sdk_python()
-    if _installed_sdk_version(python) == SDK_VERSION:
+    if installed_sdk_version(python) == SDK_VERSION:
         return python
     base = base_python or _base_interpreter()
     print(f"creating {SDK_VENV} with {SDK_REQUIREMENT} (once) ...", flush=True)
@@ -84,7 +85,7 @@ def ensure_sdk_venv(base_python: str | None = None) -> Path:
             raise RuntimeError(
                 f"{' '.join(step)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
             )
-    if _installed_sdk_version(python) != SDK_VERSION:
+    if installed_sdk_version(python) != SDK_VERSION:
         raise RuntimeError(f"{SDK_VENV} does not hold {SDK_REQUIREMENT} after installing it")
     return python
 

@@ -15,7 +15,7 @@ import dataclasses
 import os
 from collections.abc import Mapping, Sequence
 from enum import Enum
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, TypedDict, Unpack
 
 from rf_client.errors import InvalidParameterError, ModelTaskTypeNotSupportedError
 
@@ -103,6 +103,50 @@ def _env_flag(name: str, default: bool) -> bool:
 
 WORKFLOW_RUN_RETRIES_ENABLED = _env_flag("WORKFLOW_RUN_RETRIES_ENABLED", True)
 """Default of ``workflow_run_retries_enabled`` (env ``WORKFLOW_RUN_RETRIES_ENABLED``, as 1.8.3)."""
+
+
+class ConfigurationChanges(TypedDict, total=False):
+    """The fields :meth:`InferenceConfiguration.replace` takes, so type checkers see a typo.
+
+    Kept in step with :class:`InferenceConfiguration`'s fields (names and types) by a test.
+    """
+
+    confidence_threshold: Confidence | None
+    keypoint_confidence_threshold: float | None
+    format: ResultFormat | None
+    mask_decode_mode: MaskDecodeMode | None
+    tradeoff_factor: float | None
+    max_candidates: int | None
+    max_detections: int | None
+    iou_threshold: float | None
+    stroke_width: int | None
+    count_inference: bool | None
+    service_secret: str | None
+    disable_preproc_auto_orientation: bool | None
+    disable_preproc_contrast: bool | None
+    disable_preproc_grayscale: bool | None
+    disable_preproc_static_crop: bool | None
+    class_agnostic_nms: bool | None
+    class_filter: list[str] | None
+    fix_batch_size: bool | None
+    include_anomaly_map: bool | None
+    visualize_predictions: bool
+    visualize_labels: bool | None
+    output_visualisation_format: VisualisationResponseFormat
+    image_extensions_for_directory_scan: list[str] | None
+    client_downsizing_disabled: bool
+    default_max_input_size: int
+    disable_active_learning: bool
+    active_learning_target_dataset: str | None
+    max_concurrent_requests: int
+    max_batch_size: int
+    source: str | None
+    source_info: str | None
+    profiling_directory: str
+    workflow_run_retries_enabled: bool
+    response_mask_format: MaskFormat | None
+    api_key_transport: ApiKeyTransport | ApiKeyTransportName | None
+    allow_reduced_mask_resolution: bool
 
 
 @dataclasses.dataclass(frozen=True)
@@ -212,8 +256,11 @@ class InferenceConfiguration:
         """The default configuration."""
         return cls()
 
-    def replace(self, **changes: Any) -> InferenceConfiguration:
+    def replace(self, **changes: Unpack[ConfigurationChanges]) -> InferenceConfiguration:
         """A copy with ``changes`` applied (validated like a new configuration).
+
+        ``config.replace(max_batch_size=8, confidence_threshold=0.5)``; type checkers know the
+        field names and types.
 
         Raises:
             InvalidParameterError: A field name is unknown, or a value is invalid.

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import io
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -19,8 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import pytest
 from PIL import Image
 
+from bench.environment import SDK_VERSION, installed_sdk_version, sdk_python
 from rf_client import InferenceHTTPClient
 from tests.support.canned import TASK_ROUTES, prediction_for
 from tests.support.fake_server import FakeServer, RecordedRequest, Reply, json_reply
@@ -29,8 +33,8 @@ Prediction = dict[str, Any]
 Mode = Literal["sync", "async"]
 
 IMAGES_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "images"
-SDK_SITE_PACKAGES = Path("/tmp/sdk/venv/lib/python3.11/site-packages")
-SDK_PYTHON = Path("/tmp/sdk/venv/bin/python")
+SDK_PYTHON = sdk_python()
+"""inference-sdk 1.8.3's interpreter (bench/.venvs/sdk; ``make unit`` installs it)."""
 
 
 @dataclass(frozen=True)
@@ -203,9 +207,20 @@ def infer_requests(server: FakeServer) -> list[RecordedRequest]:
     ]
 
 
+@functools.cache
 def sdk_available() -> bool:
-    """Whether inference-sdk 1.8.3's own interpreter is installed for cross-checks."""
-    return SDK_PYTHON.exists() and (SDK_SITE_PACKAGES / "inference_sdk").is_dir()
+    """Whether inference-sdk 1.8.3's own interpreter is installed for cross-checks.
+
+    ``RF_CLIENT_REQUIRE_SDK=1`` (set by ``make unit``, so by CI) turns its absence into a
+    failure: a cross-check must not be skipped silently where it is supposed to run.
+    """
+    installed = SDK_PYTHON.exists() and installed_sdk_version(SDK_PYTHON) == SDK_VERSION
+    if not installed and os.environ.get("RF_CLIENT_REQUIRE_SDK") == "1":
+        pytest.fail(
+            f"inference-sdk {SDK_VERSION} is not installed at {SDK_PYTHON}; run "
+            "`make unit` (it installs it) or unset RF_CLIENT_REQUIRE_SDK."
+        )
+    return installed
 
 
 def run_in_sdk(code: str) -> Any:

@@ -3,14 +3,15 @@
 Every field is set to a distinctive non-default value, ``infer`` runs against the fake server,
 and the exact JSON body (v1) or query string (v0) is compared with the tables below. The tables
 transcribe 1.8.3's ``InferenceConfiguration.to_*_parameters`` (inference_sdk/http/entities.py):
-that is the compatibility being documented. When 1.8.3 itself is installed
-(/tmp/sdk/venv), the same values are also computed by it and compared.
+that is the compatibility being documented. 1.8.3 itself (bench/.venvs/sdk, installed by
+``make unit``) computes the same values, and they are compared.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import typing
 from typing import Any
 
 import pytest
@@ -20,9 +21,10 @@ from rf_client import (
     HTTPClientMode,
     InferenceConfiguration,
     InferenceHTTPClient,
+    InvalidParameterError,
     VisualisationResponseFormat,
 )
-from rf_client.config import ApiKeyTransportName
+from rf_client.config import ApiKeyTransportName, ConfigurationChanges
 from tests.support.fake_server import FakeServer, RecordedRequest
 from tests.unit.compat.compat_support import (
     IMAGES_DIR,
@@ -259,8 +261,9 @@ def test_every_field_accepts_a_non_default_value() -> None:
     assert "s3cret-xyz" not in repr(configuration)
 
 
-@pytest.mark.skipif(not sdk_available(), reason="inference-sdk 1.8.3 not installed in /tmp/sdk")
 def test_defaults_match_inference_sdk_1_8_3() -> None:
+    if not sdk_available():
+        pytest.skip("inference-sdk 1.8.3 not installed in bench/.venvs/sdk: no cross-check")
     sdk_defaults = run_in_sdk(
         "import dataclasses, json\n"
         "from inference_sdk.http.entities import InferenceConfiguration as C\n"
@@ -396,7 +399,7 @@ def test_api_key_transport_decides_where_the_key_goes(
 def sdk_wire() -> dict[str, Any]:
     """1.8.3's own wire parameters for EVERY_FIELD_SET and for the defaults."""
     if not sdk_available():
-        pytest.skip("inference-sdk 1.8.3 not installed in /tmp/sdk: no cross-check")
+        pytest.skip("inference-sdk 1.8.3 not installed in bench/.venvs/sdk: no cross-check")
     values = {
         **EVERY_FIELD_SET,
         "output_visualisation_format": EVERY_FIELD_SET["output_visualisation_format"].value,
@@ -465,3 +468,25 @@ def test_v0_wire_matches_inference_sdk_1_8_3(
     assert query_of(default) == {**as_query(sdk_wire["default"]["v0"]), "api_key": "key"}
     ours = InferenceConfiguration(**EVERY_FIELD_SET).to_legacy_call_parameters()
     assert ours == sdk_wire["full"]["v0"]
+
+
+def test_replace_keywords_are_the_fields_with_their_types() -> None:
+    # replace(**changes: Unpack[ConfigurationChanges]): the TypedDict must track the fields.
+    fields = typing.get_type_hints(InferenceConfiguration)
+    keywords = typing.get_type_hints(ConfigurationChanges)
+    assert list(keywords) == [f.name for f in dataclasses.fields(InferenceConfiguration)]
+    assert keywords == {name: fields[name] for name in keywords}
+    assert ConfigurationChanges.__required_keys__ == frozenset()
+
+
+def test_replace_validates_and_refuses_unknown_fields() -> None:
+    base = InferenceConfiguration(max_batch_size=4)
+    changed = base.replace(confidence_threshold=0.5, max_concurrent_requests=8)
+    assert (changed.confidence_threshold, changed.max_concurrent_requests) == (0.5, 8)
+    assert changed.max_batch_size == 4
+    assert base.confidence_threshold is None
+    misspelt: Any = {"confidence_treshold": 0.5}  # untyped callers get the runtime check
+    with pytest.raises(InvalidParameterError, match="confidence_treshold"):
+        base.replace(**misspelt)
+    with pytest.raises(InvalidParameterError, match="max_batch_size"):
+        base.replace(max_batch_size=0)
