@@ -12,8 +12,8 @@ fixes the task the model must have::
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Generator, Mapping
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, overload
+from collections.abc import AsyncGenerator, Generator
+from typing import TYPE_CHECKING, Literal, TypeVar, overload
 
 from rf_client._client_streams import (
     OnError,
@@ -37,23 +37,31 @@ from rf_client.errors import InvalidParameterError, RFClientError
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
-    from rf_api_v1.models import ActionRecognitionInferenceResponse
+    from rf_api_v1.models import (
+        ActionRecognitionInferenceResponse,
+        ClassificationInferenceResponse,
+        InstanceSegmentationInferenceResponse,
+        KeypointsDetectionInferenceResponse,
+        MultiLabelClassificationInferenceResponse,
+        ObjectDetectionInferenceResponse,
+        SemanticSegmentationInferenceResponse,
+    )
 
     from rf_client._ops.video import Stream, VideoReference
     from rf_client._plan import Plan
     from rf_client._streams import StreamInput
 
 
-class GeneratedResponse(Protocol):
-    """A generated response model: parsed from the server's JSON with ``from_dict``."""
-
-    @classmethod
-    def from_dict(cls: type[R], src_dict: Mapping[str, Any]) -> R:
-        """Parse ``src_dict``."""
-        ...
-
-
-R = TypeVar("R", bound=GeneratedResponse)
+R = TypeVar(
+    "R",
+    "ObjectDetectionInferenceResponse",
+    "InstanceSegmentationInferenceResponse",
+    "SemanticSegmentationInferenceResponse",
+    "ClassificationInferenceResponse",
+    "MultiLabelClassificationInferenceResponse",
+    "KeypointsDetectionInferenceResponse",
+)
+"""The image model responses a stream parses its predictions into (one per task type)."""
 
 
 def stream_task(response: object) -> str:
@@ -89,7 +97,9 @@ class VideoNamespace(Namespace):
     def _clip_plan(
         self, video_reference: object, model_id: str | None
     ) -> Plan[ActionRecognitionInferenceResponse]:
-        from rf_api_v1.models import ActionRecognitionInferenceResponse
+        from rf_api_v1.models import (
+            ActionRecognitionInferenceResponse,
+        )
 
         def parse(data: object, endpoint: str) -> ActionRecognitionInferenceResponse:
             return parse_model(ActionRecognitionInferenceResponse.from_dict, data, endpoint)
