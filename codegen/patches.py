@@ -188,6 +188,59 @@ def merge_array_alternatives(spec: Spec) -> None:
             node[union_key] = [*others[:first], merged, *others[first:]]
 
 
+TASK_TYPE = "TaskType"
+
+KNOWN_TASK_TYPES = (
+    "object-detection",
+    "instance-segmentation",
+    "semantic-segmentation",
+    "classification",
+    "keypoint-detection",
+    "action-recognition",
+    "embedding",
+    "lmm",
+    "llm",
+    "ocr",
+    "depth-estimation",
+    "unsupervised-segmentation",
+    "unknown",
+)
+"""The task types inference 1.8.3's models report (``task_type`` of its model classes)."""
+
+
+def name_the_task_types(spec: Spec) -> None:
+    """Type a model's ``task_type`` as the closed set it is, one ``TaskType`` enum.
+
+    Server defect: the registry's ``task_type`` is declared a plain string, though the server
+    only reports a fixed set (``object-detection``, ``classification``, ...): users would
+    compare against string literals with no completion and no typo check. The generated enum
+    still accepts a task type a newer server adds (codegen/templates: ``str_enum``).
+    """
+    schemas: dict[str, Any] = spec["components"]["schemas"]
+    reference = {"$ref": SCHEMA_PREFIX + TASK_TYPE}
+    patched = False
+    for name in ("ModelDescriptionEntity", "StubResponse", "ModelMetadata"):
+        properties = schemas.get(name, {}).get("properties", {})
+        field = properties.get("task_type")
+        if field is None:
+            continue
+        described = {key: field[key] for key in ("title", "description") if key in field}
+        if field.get("type") == "string":
+            properties["task_type"] = {**described, "allOf": [reference]}
+        elif {"type": "string"} in field.get("anyOf", []):
+            field["anyOf"] = [reference if m == {"type": "string"} else m for m in field["anyOf"]]
+        else:
+            continue
+        patched = True
+    if patched:
+        schemas[TASK_TYPE] = {
+            "title": TASK_TYPE,
+            "type": "string",
+            "enum": list(KNOWN_TASK_TYPES),
+            "description": "The task a model performs, as the model registry reports it.",
+        }
+
+
 def _walk_dicts(node: object) -> list[dict[str, Any]]:
     """Every dict below ``node``, itself included."""
     found: list[dict[str, Any]] = []
@@ -209,6 +262,7 @@ SPEC_PATCHES: tuple[Callable[[Spec], None], ...] = (
     let_the_server_apply_request_defaults,
     tolerate_new_prediction_kinds,
     merge_array_alternatives,
+    name_the_task_types,
 )
 
 

@@ -196,7 +196,7 @@ def resolve_v1_model(
     ctx.require_v1(operation)
     model = ctx.model_id(model_id, operation)
     description = yield from get_model_description(ctx, model)
-    task_type = description.task_type
+    task_type = description.task_type.value  # plain text from here: messages, lookups
     if expected_tasks is not None and task_type not in expected_tasks:
         raise ModelTaskTypeNotSupportedError(
             f"model {model!r} has task type {task_type!r}, not "

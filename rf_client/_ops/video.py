@@ -329,8 +329,8 @@ def infer_on_video_v1(
     description = yield from get_model_description(ctx, model)
     if description.task_type != ACTION_RECOGNITION_TASK:
         raise ModelTaskTypeNotSupportedError(
-            f"model {model!r} has task type {description.task_type!r}: it takes images, not a "
-            "video clip. Use infer() / infer_async() for an image, or infer_on_stream() / "
+            f"model {model!r} has task type {description.task_type.value!r}: it takes images, "
+            "not a video clip. Use infer() / infer_async() for an image, or infer_on_stream() / "
             "infer_on_stream_async() to run it on a video frame by frame."
         )
     video = yield from _request_video(clip)

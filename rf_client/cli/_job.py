@@ -121,7 +121,7 @@ class InferJob:
         if self.client.client_mode is not HTTPClientMode.V1:
             return True
         try:
-            self.task_type = self.client.get_model_description(self.target.model_id).task_type
+            self.task_type = self.client.get_model_description(self.target.model_id).task_type.value
         except RFClientError as error:
             items: Sequence[Input | None] = inputs or [None]
             for item in items:

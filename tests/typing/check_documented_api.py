@@ -13,7 +13,7 @@ from typing import Any, assert_type
 
 import numpy as np
 from numpy.typing import NDArray
-from rf_api_v1.models import ModelDescriptionEntity, ModelsDescriptions, ServerVersionInfo
+from rf_api_v1.models import ModelDescriptionEntity, ModelsDescriptions, ServerVersionInfo, TaskType
 
 from rf_client import InferenceHTTPClient, RFClientError
 
@@ -31,7 +31,9 @@ def check_server_and_registry(client: InferenceHTTPClient) -> None:
     assert_type(loaded.models[0].model_id, str)
     description = client.get_model_description("project/3", allow_loading=False)
     assert_type(description, ModelDescriptionEntity)
-    assert_type(description.task_type, str)
+    assert_type(description.task_type, TaskType)
+    task_name: str = description.task_type.value  # compares and prints as plain text
+    assert description.task_type == "object-detection" or task_name
     assert_type(client.load_model("project/3", set_as_default=True), ModelsDescriptions)
     assert_type(client.unload_model("project/3"), ModelsDescriptions)
     assert_type(client.unload_all_models(), ModelsDescriptions)

@@ -246,6 +246,7 @@ if TYPE_CHECKING:
     from .step_execution_mode import StepExecutionMode
     from .step_metadata import StepMetadata
     from .stub_response import StubResponse
+    from .task_type import TaskType
     from .tensor_compatibility import TensorCompatibility
     from .third_party_model_metadata import ThirdPartyModelMetadata
     from .tr_ocr_inference_request import TrOCRInferenceRequest
@@ -512,6 +513,7 @@ _MODULES: dict[str, str] = {
     "StepExecutionMode": "step_execution_mode",
     "StepMetadata": "step_metadata",
     "StubResponse": "stub_response",
+    "TaskType": "task_type",
     "TensorCompatibility": "tensor_compatibility",
     "ThirdPartyModelMetadata": "third_party_model_metadata",
     "TrOCRInferenceRequest": "tr_ocr_inference_request",
@@ -766,6 +768,7 @@ __all__ = (
     "StepExecutionMode",
     "StepMetadata",
     "StubResponse",
+    "TaskType",
     "TensorCompatibility",
     "ThirdPartyModelMetadata",
     "TrainBox",

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.task_type import TaskType
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ModelDescriptionEntity")
@@ -17,8 +18,8 @@ T = TypeVar("T", bound="ModelDescriptionEntity")
 class ModelDescriptionEntity:
     model_id: str
     """ Identifier of the model """
-    task_type: str
-    """ Type of the task that the model performs """
+    task_type: TaskType
+    """ The task a model performs, as the model registry reports it. """
     batch_size: int | None | Unset = UNSET
     """ Batch size accepted by the model (if registered). """
     input_height: int | None | Unset = UNSET
@@ -37,7 +38,7 @@ class ModelDescriptionEntity:
     def to_dict(self) -> dict[str, Any]:
         model_id = self.model_id
 
-        task_type = self.task_type
+        task_type = self.task_type.value
 
         batch_size: int | None | Unset
         if isinstance(self.batch_size, Unset):
@@ -99,7 +100,7 @@ class ModelDescriptionEntity:
         d = dict(src_dict)
         model_id = d.pop("model_id")
 
-        task_type = d.pop("task_type")
+        task_type = TaskType(d.pop("task_type"))
 
         def _parse_batch_size(data: object) -> int | None | Unset:
             if data is None:

@@ -7,6 +7,7 @@ from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.task_type import TaskType
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ModelMetadata")
@@ -21,7 +22,7 @@ class ModelMetadata:
 
     model_type: None | str | Unset = UNSET
     model_variant: None | str | Unset = UNSET
-    task_type: None | str | Unset = UNSET
+    task_type: None | TaskType | Unset = UNSET
     type_: Literal["model_metadata_v1"] | Unset = "model_metadata_v1"
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,6 +41,8 @@ class ModelMetadata:
         task_type: None | str | Unset
         if isinstance(self.task_type, Unset):
             task_type = UNSET
+        elif isinstance(self.task_type, TaskType):
+            task_type = self.task_type.value
         else:
             task_type = self.task_type
 
@@ -81,12 +84,20 @@ class ModelMetadata:
 
         model_variant = _parse_model_variant(d.pop("model_variant", UNSET))
 
-        def _parse_task_type(data: object) -> None | str | Unset:
+        def _parse_task_type(data: object) -> None | TaskType | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                task_type_type_0 = TaskType(data)
+
+                return task_type_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | TaskType | Unset, data)
 
         task_type = _parse_task_type(d.pop("task_type", UNSET))
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.task_type import TaskType
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,8 +24,8 @@ class StubResponse:
     """ Field to mark prediction type as stub """
     model_id: str
     """ Identifier of a model stub that was called """
-    task_type: str
-    """ Task type of the project """
+    task_type: TaskType
+    """ The task a model performs, as the model registry reports it. """
     frame_id: int | None | Unset = UNSET
     """ The frame id of the image used in inference if the input was a video """
     inference_id: None | str | Unset = UNSET
@@ -44,7 +45,7 @@ class StubResponse:
 
         model_id = self.model_id
 
-        task_type = self.task_type
+        task_type = self.task_type.value
 
         frame_id: int | None | Unset
         if isinstance(self.frame_id, Unset):
@@ -109,7 +110,7 @@ class StubResponse:
 
         model_id = d.pop("model_id")
 
-        task_type = d.pop("task_type")
+        task_type = TaskType(d.pop("task_type"))
 
         def _parse_frame_id(data: object) -> int | None | Unset:
             if data is None:

@@ -20,6 +20,7 @@ from codegen.patches import (
     describe_rle_masks,
     let_the_server_apply_request_defaults,
     merge_array_alternatives,
+    name_the_task_types,
     rename_schema,
     request_body_schemas,
     separate_colliding_point_schemas,
@@ -309,6 +310,55 @@ def test_generated_clip_compare_accepts_a_list_of_texts_and_a_list_of_images() -
     assert isinstance(mixed.prompt[1], v1.InferenceRequestImage)
 
 
+# --- Task types ----------------------------------------------------------------------------
+
+
+def test_task_type_strings_become_one_named_enum() -> None:
+    spec = document(
+        {
+            "ModelDescriptionEntity": {
+                "type": "object",
+                "properties": {"task_type": {"type": "string", "title": "Task Type"}},
+            },
+            "ModelMetadata": {
+                "type": "object",
+                "properties": {"task_type": {"anyOf": [{"type": "string"}, {"type": "null"}]}},
+            },
+            "Other": {"type": "object", "properties": {"task_type": {"type": "integer"}}},
+        }
+    )
+    name_the_task_types(spec)
+    schemas = spec["components"]["schemas"]
+    assert schemas["ModelDescriptionEntity"]["properties"]["task_type"] == {
+        "title": "Task Type",
+        "allOf": [{"$ref": REF + "TaskType"}],
+    }
+    assert schemas["ModelMetadata"]["properties"]["task_type"]["anyOf"] == [
+        {"$ref": REF + "TaskType"},
+        {"type": "null"},
+    ]
+    assert schemas["Other"]["properties"]["task_type"] == {"type": "integer"}
+    assert "object-detection" in schemas["TaskType"]["enum"]
+
+
+def test_task_type_patch_leaves_a_document_without_task_types_alone() -> None:
+    spec = document({"Out": {"type": "object", "properties": {"x": {"type": "string"}}}})
+    before = json.dumps(spec, sort_keys=True)
+    name_the_task_types(spec)
+    assert json.dumps(spec, sort_keys=True) == before
+
+
+def test_generated_task_type_is_an_enum_that_keeps_a_newer_servers_value() -> None:
+    known = v1.ModelDescriptionEntity.from_dict({"model_id": "m/1", "task_type": "ocr"})
+    assert known.task_type == "ocr"
+    assert known.task_type is v1.TaskType.OCR
+    newer = v1.ModelDescriptionEntity.from_dict({"model_id": "m/1", "task_type": "tracking"})
+    assert isinstance(newer.task_type, v1.TaskType)
+    assert newer.task_type == "tracking"
+    assert newer.to_dict()["task_type"] == "tracking"
+    assert json.dumps(known.to_dict()) == '{"model_id": "m/1", "task_type": "ocr"}'
+
+
 # --- All patches together ------------------------------------------------------------------
 
 
@@ -320,6 +370,7 @@ def test_patches_run_in_the_documented_order() -> None:
         "let_the_server_apply_request_defaults",
         "tolerate_new_prediction_kinds",
         "merge_array_alternatives",
+        "name_the_task_types",
     ]
 
 
