@@ -522,14 +522,35 @@ class AsyncDriver:
             entry = self._clients.get(loop)
             if entry is not None and not entry[0].is_closed:
                 return entry[0]
+            # Loops closed without shutting their async generators down never ran a closer.
+            for closed in [other for other in self._clients if other.is_closed()]:
+                del self._clients[closed]
             client = self._make_http()
-            closer = _close_with_loop(client)
+            closer = self._close_with_loop(client, weakref.ref(loop))
             self._clients[loop] = (client, closer)
         # Started here, the closer is one of the loop's async generators: asyncio.run() (and
         # any runner calling loop.shutdown_asyncgens()) finalises it, closing the connections
         # before the loop closes instead of leaving sockets for the garbage collector.
         await anext(closer)
         return client
+
+    async def _close_with_loop(
+        self, client: httpx.AsyncClient, loop: weakref.ref[asyncio.AbstractEventLoop]
+    ) -> AsyncGenerator[None, None]:
+        """Suspends until its loop shuts its async generators down, then closes ``client``.
+
+        It also drops the loop's entry: a started async generator holds its loop's finaliser
+        hook, so the entry's value keeps its weak key alive and would never leave by itself.
+        """
+        try:
+            yield
+        finally:
+            with self._lock:
+                key = loop()
+                entry = self._clients.get(key) if key is not None else None
+                if key is not None and entry is not None and entry[0] is client:
+                    del self._clients[key]
+            await client.aclose()
 
     async def aclose(self) -> None:
         """Close the connection pool of the running loop."""
@@ -655,14 +676,6 @@ class AsyncDriver:
         finally:
             for task in running:
                 task.cancel()
-
-
-async def _close_with_loop(client: httpx.AsyncClient) -> AsyncGenerator[None, None]:
-    """Suspends until its loop shuts its async generators down, then closes ``client``."""
-    try:
-        yield
-    finally:
-        await client.aclose()
 
 
 def _resolve(host: str, port: int) -> list[str] | OSError:

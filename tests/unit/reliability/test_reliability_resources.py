@@ -35,6 +35,28 @@ def test_each_event_loop_closes_its_connection_pool_when_it_ends(fake_server: Fa
     assert all(pool.is_closed for pool in pools)
 
 
+def test_finished_event_loops_leave_nothing_behind(fake_server: FakeServer) -> None:
+    # A started closer holds its loop's finaliser hook: without dropping the entry itself,
+    # every asyncio.run() would keep its closed loop and pool alive for the client's life.
+    fake_server.on("GET", "/info", INFO)
+    client = InferenceHTTPClient(fake_server.url)
+    driver = client._pools.async_driver
+    for _ in range(5):
+        asyncio.run(client.get_server_info_async())
+    gc.collect()
+    assert len(driver._clients) == 0
+    loops = [o for o in gc.get_objects() if isinstance(o, asyncio.AbstractEventLoop)]
+    assert [loop for loop in loops if loop.is_closed()] == []
+
+    # A loop closed without shutting its async generators down is pruned on the next call.
+    stray = asyncio.new_event_loop()
+    stray.run_until_complete(client.get_server_info_async())
+    stray.close()
+    asyncio.run(client.get_server_info_async())
+    assert stray not in driver._clients
+    assert len(driver._clients) == 0
+
+
 def test_aclose_closes_the_running_loops_pool(fake_server: FakeServer) -> None:
     fake_server.on("GET", "/info", INFO)
     client = InferenceHTTPClient(fake_server.url)
