@@ -13,7 +13,10 @@ statuses 408, 429, 500, 502, 503 and 504 are retried, the whole request each tim
 exponential backoff and full jitter, honouring the server's ``Retry-After`` (seconds or an
 HTTP date) up to a cap. ``max_retries`` (default 2) is settable per client and per call; a
 request built with ``retryable=False`` (a workflow run with ``workflow_run_retries_enabled``
-off) is sent once.
+off) is sent once. A request built with ``idempotent=False`` (starting a pipeline, consuming
+its results, pausing or terminating it) is retried only when it provably never reached the
+server (no connection, or a 429), since repeating it could start a second pipeline or lose
+results.
 
 Images given as URLs are downloaded by the client under :class:`URLImagePolicy`.
 """
@@ -270,7 +273,8 @@ class Request:
 
     ``url`` is a path on the server (``/infer/object_detection``) or an absolute URL.
     ``endpoint`` (``"POST /infer/object_detection"``) names it in messages; it must not hold
-    secrets. ``retryable`` False sends it once whatever happens. ``files`` and ``content``
+    secrets. ``retryable`` False sends it once whatever happens; ``idempotent`` False retries it
+    only when it never reached the server (see :func:`never_processed`). ``files`` and ``content``
     must be bytes (not open files or generators) so a retry can send them again.
     ``connect_to`` sends the request to that IP address instead of resolving the URL's host
     (the Host header and the TLS server name stay the URL's). ``repr()`` shows the endpoint
@@ -286,6 +290,7 @@ class Request:
     content: bytes | str | None = None
     files: Any = None
     retryable: bool = True
+    idempotent: bool = True
     max_response_bytes: int | None = None
     uses_client_timeout: bool = True
     timeout: httpx.Timeout | None = None
@@ -297,6 +302,7 @@ class Request:
         kwargs: Mapping[str, Any],
         *,
         retryable: bool = True,
+        idempotent: bool = True,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Request:
         """A request from a generated operation's ``build_request_kwargs(...)``.
@@ -304,6 +310,8 @@ class Request:
         Args:
             kwargs: What ``build_request_kwargs`` returned (method, url, params, json, ...).
             retryable: False sends the request once, whatever happens.
+            idempotent: False when sending it twice differs from sending it once: it is then
+                retried only when it never reached the server.
             extra_headers: Headers added to the generated ones (they win).
         """
         method = str(kwargs["method"]).upper()
@@ -320,6 +328,7 @@ class Request:
             content=kwargs.get("content"),
             files=kwargs.get("files"),
             retryable=retryable,
+            idempotent=idempotent,
         )
 
     def with_headers(self, headers: Mapping[str, str]) -> Request:
@@ -725,6 +734,22 @@ def is_retryable(error: RFClientError) -> bool:
     if isinstance(error, APIStatusError):
         return error.status_code in RETRYABLE_STATUS_CODES
     return isinstance(error, APIConnectionError)
+
+
+NEVER_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+"""Transport failures before any byte of the request left: repeating it cannot repeat its effect."""
+
+
+def never_processed(outcome: object) -> bool:
+    """Whether a failed attempt's ``outcome`` proves the server did not act on the request.
+
+    True for no connection at all and for a 429 (refused before it was processed); False for
+    a timeout while waiting for the answer, a cut-short answer or a 5xx, after which the
+    server may have acted.
+    """
+    if isinstance(outcome, Reply):
+        return outcome.status_code == 429
+    return isinstance(outcome, NEVER_SENT_ERRORS)
 
 
 def retry_after_of(error: RFClientError) -> str | None:

@@ -42,6 +42,7 @@ from rf_client._http import (
     ResponseTooLarge,
     is_retryable,
     json_body,
+    never_processed,
     redirect_error,
     retry_after_of,
     status_error,
@@ -146,7 +147,8 @@ def send(request: Request, options: ClientOptions) -> Plan[Reply]:
 
     Retries connection failures, timeouts, answers cut short and 408/429/500/502/503/504 with
     exponential backoff and jitter, honouring ``Retry-After``, at most
-    ``options.retry.max_retries`` times (never when ``request.retryable`` is False). The
+    ``options.retry.max_retries`` times (never when ``request.retryable`` is False; for a
+    request that is not idempotent, only when it never reached the server). The
     request is sent whole each time. Each retry is logged at INFO on the ``rf_client`` logger.
 
     Raises:
@@ -170,6 +172,8 @@ def send(request: Request, options: ClientOptions) -> Plan[Reply]:
         else:
             error = transport_error(outcome, request, attempts, _timeout_of(request, options))
         if not (request.retryable and is_retryable(error) and attempts <= policy.max_retries):
+            raise error
+        if not (request.idempotent or never_processed(outcome)):
             raise error
         wait = policy.delay(attempts, retry_after_of(error))
         if logger.isEnabledFor(logging.INFO):

@@ -132,11 +132,9 @@ def start_pipeline(ctx: CallContext, start: PipelineStart, parse: Parse[T]) -> P
     from rf_api_v1.api.pipelines import initialise_pipeline as operation
 
     body = _initialise_payload(ctx, start)
-    return (
-        yield from call_json(
-            ctx, Request.from_generated(operation.build_request_kwargs(body=body)), parse
-        )
-    )
+    # Not idempotent: a repeat after a lost answer would start a second, orphaned pipeline.
+    request = Request.from_generated(operation.build_request_kwargs(body=body), idempotent=False)
+    return (yield from call_json(ctx, request, parse))
 
 
 def _initialise_payload(ctx: CallContext, start: PipelineStart) -> InitialisePipelinePayload:
@@ -249,7 +247,8 @@ def pipeline_command(
         "terminate": terminate_pipeline,
     }
     kwargs = operations[command].build_request_kwargs(check_pipeline_id(pipeline_id))
-    return (yield from call_json(ctx, _with_key(ctx, kwargs), parse))
+    # A repeated terminate fails with 404 after the first one worked: not idempotent.
+    return (yield from call_json(ctx, _with_key(ctx, kwargs, idempotent=False), parse))
 
 
 def consume_result(
@@ -267,11 +266,13 @@ def consume_result(
     kwargs = operation.build_request_kwargs(
         identifier, body=ConsumeResultsPayload(excluded_fields=excluded)
     )
-    return (yield from call_json(ctx, _with_key(ctx, kwargs), parse))
+    # Consuming empties the server's buffer: a repeat would return the next results and lose
+    # the ones whose answer did not arrive.
+    return (yield from call_json(ctx, _with_key(ctx, kwargs, idempotent=False), parse))
 
 
-def _with_key(ctx: CallContext, kwargs: Mapping[str, Any]) -> Request:
+def _with_key(ctx: CallContext, kwargs: Mapping[str, Any], *, idempotent: bool = True) -> Request:
     """The request, with the legacy ``api_key`` query parameter when the transport uses it."""
-    request = Request.from_generated(kwargs)
+    request = Request.from_generated(kwargs, idempotent=idempotent)
     key = ctx.legacy_api_key()
     return request.with_params({"api_key": key}) if key else request

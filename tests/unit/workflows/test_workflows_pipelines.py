@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 from typing import Any
 
@@ -15,12 +16,15 @@ from rf_api_v1.models import (
 )
 
 from rf_client import (
+    APIConnectionError,
     InferenceConfiguration,
     InferenceHTTPClient,
     InvalidParameterError,
     NotFoundError,
+    RetryPolicy,
+    RFClientError,
 )
-from tests.support.fake_server import FakeServer, json_reply
+from tests.support.fake_server import FakeServer, json_reply, reset
 from tests.unit.workflows.workflows_support import Caller, image_output, specification
 
 SPEC = specification("qr_and_barcode")
@@ -271,3 +275,78 @@ def test_a_server_without_the_stream_api_answers_not_found(
     client = InferenceHTTPClient(fake_server.url)
     with pytest.raises(NotFoundError, match="GET /inference_pipelines/list"):
         call(client, "list_inference_pipelines")
+
+
+FAST_RETRIES = RetryPolicy(initial_delay=0.001, max_delay=0.001)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "args"),
+    [
+        ("consume_inference_pipeline_result", "GET /inference_pipelines/pipe-1/consume", ()),
+        ("terminate_inference_pipeline", "POST /inference_pipelines/pipe-1/terminate", ()),
+        ("pause_inference_pipeline", "POST /inference_pipelines/pipe-1/pause", ()),
+    ],
+)
+def test_commands_that_change_state_are_not_repeated_after_the_server_may_have_acted(
+    fake_server: FakeServer, call: Caller, method: str, path: str, args: tuple[Any, ...]
+) -> None:
+    # A 502 or a reset answer may come after the server acted: a repeat would consume the next
+    # results (losing these) or fail with 404 after a terminate that worked.
+    verb, route = path.split(" ")
+    for first in (json_reply(502, {"message": "bad gateway"}), reset()):
+        fake_server.requests.clear()
+        fake_server.on(verb, route, first, json_reply(200, COMMAND))
+        client = InferenceHTTPClient(fake_server.url, retry_policy=FAST_RETRIES)
+        with pytest.raises(RFClientError):
+            call(client, method, "pipe-1", *args)
+        assert len(fake_server.requests_to(verb, route)) == 1
+
+
+def test_commands_refused_with_429_are_retried(fake_server: FakeServer, call: Caller) -> None:
+    fake_server.on(
+        "GET",
+        "/inference_pipelines/pipe-1/consume",
+        json_reply(429, {"message": "slow down"}, {"Retry-After": "0"}),
+        json_reply(200, CONSUMED),
+    )
+    client = InferenceHTTPClient(fake_server.url, retry_policy=FAST_RETRIES)
+    assert call(client, "consume_inference_pipeline_result", "pipe-1") == CONSUMED
+    assert len(fake_server.requests) == 2
+
+
+def test_starting_a_pipeline_is_retried_only_when_it_never_reached_the_server(
+    fake_server: FakeServer, call: Caller
+) -> None:
+    initialise = "/inference_pipelines/initialise"
+    fake_server.on(
+        "POST", initialise, json_reply(503, {"message": "busy"}), json_reply(200, COMMAND)
+    )
+    client = InferenceHTTPClient(fake_server.url, retry_policy=FAST_RETRIES)
+    with pytest.raises(RFClientError):
+        call(client, "start_inference_pipeline_with_workflow", "rtsp://camera/1", SPEC)
+    assert len(fake_server.requests_to("POST", initialise)) == 1
+    # Nothing listens on port 9: no connection, so the request never left and is retried.
+    attempts: list[str] = []
+    unreachable = InferenceHTTPClient("http://127.0.0.1:9", retry_policy=FAST_RETRIES)
+    logger = logging.getLogger("rf_client")
+    handler = _Collect(attempts)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        with pytest.raises(APIConnectionError):
+            call(unreachable, "start_inference_pipeline_with_workflow", "rtsp://camera/1", SPEC)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(logging.NOTSET)
+    assert len(attempts) == 2  # the two retries of the default policy
+
+
+class _Collect(logging.Handler):
+    def __init__(self, into: list[str]) -> None:
+        super().__init__()
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith("Retrying"):
+            self.into.append(record.getMessage())
