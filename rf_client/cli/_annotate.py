@@ -7,6 +7,7 @@ per class name. Only PIL is needed.
 
 from __future__ import annotations
 
+import dataclasses
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,8 @@ PALETTE: Sequence[tuple[int, int, int]] = (
     (255, 225, 25),
 )
 FILL_ALPHA = 80
+MAX_COORDINATE = 1_000_000.0
+"""Pixel coordinates beyond this (either sign) are garbage, not something to draw."""
 
 
 def class_colour(name: str) -> tuple[int, int, int]:
@@ -97,6 +100,8 @@ def _label(
     width, height = right - left + 6, bottom - top + 4
     x = min(max(xy[0], 0), max(bounds[0] - width, 0))
     y = xy[1] - height if xy[1] - height >= 0 else xy[1]
+    # Kept inside the image: a tag off the image says nothing (and text far off it fails).
+    y = min(max(y, 0), max(bounds[1] - height, 0))
     tag: Box = (x, y, x + width, y + height)
     for _ in range(len(taken)):
         clash = next((box for box in taken if _overlaps(tag, box)), None)
@@ -117,13 +122,23 @@ def _caption(prediction: Mapping[str, Any]) -> str:
     return f"{name} {confidence:.2f}" if confidence is not None else name
 
 
+def _coordinate(value: object) -> float | None:
+    """``value`` as a float if it is a number that can be drawn, else None.
+
+    NaN, infinities and numbers far outside any image make the drawing library fail or
+    draw nonsense: such a shape is left out instead.
+    """
+    number = _number(value)
+    return number if number is not None and abs(number) <= MAX_COORDINATE else None
+
+
 def _points(value: object) -> list[tuple[float, float]]:
     if not isinstance(value, list):
         return []
     points: list[tuple[float, float]] = []
     for point in value:
         if isinstance(point, Mapping):
-            x, y = _number(point.get("x")), _number(point.get("y"))
+            x, y = _coordinate(point.get("x")), _coordinate(point.get("y"))
             if x is not None and y is not None:
                 points.append((x, y))
     return points
@@ -141,57 +156,85 @@ def classification_caption(result: Mapping[str, Any]) -> str | None:
     return None
 
 
+@dataclasses.dataclass(frozen=True)
+class _Shape:
+    """What one prediction draws: its box (corners ordered), polygon, key points, label."""
+
+    box: Box
+    polygon: list[tuple[float, float]]
+    keypoints: list[tuple[float, float]]
+    caption: str
+    colour: tuple[int, int, int]
+
+
+def _shape(prediction: object) -> _Shape | None:
+    """The drawable parts of ``prediction``; None when it has no finite box.
+
+    Servers have sent boxes with a negative width: the corners are ordered with min/max, so
+    such a box is drawn where it spans instead of making the drawing library fail.
+    """
+    if not isinstance(prediction, Mapping):
+        return None
+    x, y = _coordinate(prediction.get("x")), _coordinate(prediction.get("y"))
+    width, height = _coordinate(prediction.get("width")), _coordinate(prediction.get("height"))
+    if x is None or y is None or width is None or height is None:
+        return None
+    x0, x1 = sorted((x - width / 2, x + width / 2))
+    y0, y1 = sorted((y - height / 2, y + height / 2))
+    if max(abs(x0), abs(x1), abs(y0), abs(y1)) > MAX_COORDINATE:
+        return None
+    return _Shape(
+        box=(x0, y0, x1, y1),
+        polygon=_points(prediction.get("points")),
+        keypoints=_points(prediction.get("keypoints")),
+        caption=_caption(prediction),
+        colour=class_colour(str(prediction.get("class", ""))),
+    )
+
+
 def draw_predictions(image: Image.Image, results: Sequence[Mapping[str, Any]]) -> Image.Image:
-    """A copy of ``image`` with the boxes, polygons, key points and class of ``results``."""
+    """A copy of ``image`` with the boxes, polygons, key points and class of ``results``.
+
+    A prediction whose box is not made of finite numbers is left out.
+    """
     from PIL import Image as PILImage
     from PIL import ImageDraw
 
+    shapes = [
+        shape
+        for result in results
+        for shape in map(_shape, result.get("predictions") or [])
+        if shape is not None
+    ]
     canvas = image.convert("RGB")
-    overlay = PILImage.new("RGBA", canvas.size, (0, 0, 0, 0))
-    fill = ImageDraw.Draw(overlay)
     side = min(canvas.size)
     line = max(2, round(side / 250))
     font = _font(max(11, round(side / 40)))
-    labels: list[tuple[tuple[float, float], str, tuple[int, int, int]]] = []
-    for result in results:
-        for prediction in result.get("predictions") or []:
-            if not is_box(prediction):
-                continue
-            colour = class_colour(str(prediction.get("class", "")))
-            polygon = _points(prediction.get("points"))
-            if len(polygon) >= 3:
-                fill.polygon(polygon, fill=(*colour, FILL_ALPHA))
-            x, y = float(prediction["x"]), float(prediction["y"])
-            half_w, half_h = float(prediction["width"]) / 2, float(prediction["height"]) / 2
-            labels.append(((x - half_w, y - half_h), _caption(prediction), colour))
+    # Polygon fills are translucent: drawn on an overlay, blended in before the outlines.
+    overlay = PILImage.new("RGBA", canvas.size, (0, 0, 0, 0))
+    fill = ImageDraw.Draw(overlay)
+    for shape in shapes:
+        if len(shape.polygon) >= 3:
+            fill.polygon(shape.polygon, fill=(*shape.colour, FILL_ALPHA))
     canvas = PILImage.alpha_composite(canvas.convert("RGBA"), overlay).convert("RGB")
     draw = ImageDraw.Draw(canvas)
-    for result in results:
-        for prediction in result.get("predictions") or []:
-            if not is_box(prediction):
-                continue
-            colour = class_colour(str(prediction.get("class", "")))
-            x, y = float(prediction["x"]), float(prediction["y"])
-            half_w, half_h = float(prediction["width"]) / 2, float(prediction["height"]) / 2
-            draw.rectangle(
-                (x - half_w, y - half_h, x + half_w, y + half_h), outline=colour, width=line
+    radius = line + 2
+    for shape in shapes:
+        draw.rectangle(shape.box, outline=shape.colour, width=line)
+        if len(shape.polygon) >= 3:
+            draw.line([*shape.polygon, shape.polygon[0]], fill=shape.colour, width=max(1, line - 1))
+        for px, py in shape.keypoints:
+            draw.ellipse(
+                (px - radius, py - radius, px + radius, py + radius),
+                fill=shape.colour,
+                outline=(255, 255, 255),
             )
-            polygon = _points(prediction.get("points"))
-            if len(polygon) >= 3:
-                draw.line([*polygon, polygon[0]], fill=colour, width=max(1, line - 1))
-            radius = line + 2
-            for px, py in _points(prediction.get("keypoints")):
-                draw.ellipse(
-                    (px - radius, py - radius, px + radius, py + radius),
-                    fill=colour,
-                    outline=(255, 255, 255),
-                )
     taken: list[Box] = []
     for result in results:
         caption = classification_caption(result)
         if caption:
             colour = class_colour(caption.split(" ")[0])
             _label(draw, (0, 0), caption, colour, font, taken, canvas.size)
-    for xy, text, colour in labels:
-        _label(draw, xy, text, colour, font, taken, canvas.size)
+    for shape in shapes:
+        _label(draw, shape.box[:2], shape.caption, shape.colour, font, taken, canvas.size)
     return canvas

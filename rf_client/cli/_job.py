@@ -337,24 +337,54 @@ class InferJob:
     def _jsonable(
         self, result: object, stem: str, files: list[str], warnings: list[str]
     ) -> JSONValue:
-        if self.folder is None:
-            return to_jsonable(result)
+        """``result`` made JSON-safe, its images saved when ``--output-dir`` is given.
+
+        Never raises: an image that cannot be saved or encoded costs a warning, not the item
+        (nor the items after it).
+        """
+        if self.folder is not None:
+            try:
+                return to_jsonable(result, self.folder.image_hook(stem, files))
+            # Anything, not only OSError: a result holding an odd image must not end the job.
+            except Exception as error:  # noqa: BLE001
+                warnings.append(
+                    f"cannot save the images of {stem} in {self.folder.folder}: "
+                    f"{self._describe(error)}"
+                )
         try:
-            return to_jsonable(result, self.folder.image_hook(stem, files))
-        except OSError as error:
-            warnings.append(f"cannot save the images of {stem} in {self.folder.folder}: {error}")
             return to_jsonable(result, inline_image)
+        except Exception as error:  # noqa: BLE001  # same reason
+            warnings.append(
+                f"cannot encode the images of {stem}: {self._describe(error)}; they are "
+                "left out (null)"
+            )
+        try:
+            return to_jsonable(result, _left_out)
+        except Exception as error:  # noqa: BLE001  # same reason
+            warnings.append(f"cannot turn the result of {stem} into JSON: {self._describe(error)}")
+            return None
 
     def _annotate(
         self, result: object, stem: str, loader: PictureLoader, warnings: list[str]
     ) -> str | None:
+        """Draw ``result`` on the item's image and save it; the path written, or None.
+
+        Never raises: a picture that cannot be loaded, drawn on or saved (a server sent a box
+        the drawing library refuses, the disk is full, ...) costs a warning; the item's result
+        is still reported and the job goes on.
+        """
         assert self.folder is not None
         try:
-            picture = loader()
-        except RFClientError as error:
-            message = error_report(error, self.secrets)["message"]
-            warnings.append(f"cannot draw on {stem}: {message}")
+            return self._draw(result, stem, loader)
+        except Exception as error:  # noqa: BLE001  # see the docstring
+            warnings.append(
+                f"cannot draw on {stem} in {self.folder.folder}: {self._describe(error)}"
+            )
             return None
+
+    def _draw(self, result: object, stem: str, loader: PictureLoader) -> str | None:
+        assert self.folder is not None
+        picture = loader()
         if picture is None:
             return None
         if isinstance(self.target, WorkflowTarget):
@@ -370,11 +400,21 @@ class InferJob:
             drawn = [result]
         else:
             return None
-        try:
-            return str(self.folder.annotate(picture, stem, drawn))
-        except OSError as error:
-            warnings.append(f"cannot save the annotated {stem} in {self.folder.folder}: {error}")
-            return None
+        return str(self.folder.annotate(picture, stem, drawn))
+
+    def _describe(self, error: BaseException) -> str:
+        """An unexpected error in one line, secrets redacted, for a warning."""
+        if isinstance(error, RFClientError):
+            return error_report(error, self.secrets)["message"]
+        if isinstance(error, OSError) and error.strerror:
+            return error.strerror
+        report = error_report(error, self.secrets)
+        return f"{report['type']}: {report['message']}"
+
+
+def _left_out(image: object, path: object) -> JSONValue:
+    """An image hook for results whose images cannot be encoded: they become null."""
+    return None
 
 
 def _image_size(result: Mapping[str, Any]) -> tuple[int, int] | None:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
 
+from rf_client.cli import _artefacts
 from rf_client.cli._annotate import class_colour, draw_predictions
 from rf_client.cli._artefacts import OutputFolder, safe_stem
 from tests.support.canned import serve_model
-from tests.support.fake_server import FakeServer
+from tests.support.fake_server import FakeServer, json_reply
 from tests.unit.cli.conftest import RunCLI
 
 Pixel = tuple[int, ...]
@@ -124,3 +128,92 @@ def test_output_folder_picks_png_for_png_sources(tmp_path: Path) -> None:
     assert folder.save(png, "a").name == "a.png"
     assert folder.save(Image.new("RGB", (4, 4)), "a").name == "a.jpg"
     assert folder.save(Image.new("RGB", (4, 4)), "a").name == "a-2.jpg"
+
+
+def _answer_with(fake_server: FakeServer, box: dict[str, object]) -> None:
+    serve_model(fake_server, "m/1")
+    body = {"image": {"width": 451, "height": 300}, "predictions": [box]}
+    fake_server.on("POST", "/infer/object_detection", json_reply(200, body))
+
+
+def test_a_box_with_a_negative_width_is_drawn_where_it_spans_and_the_job_goes_on(
+    cli: RunCLI, fake_server: FakeServer, images_dir: Path, tmp_path: Path
+) -> None:
+    # Pillow refuses a rectangle whose right edge is left of its left edge.
+    box = {"x": 200, "y": 150, "width": -100, "height": -60, "class": "cat", "confidence": 0.5}
+    _answer_with(fake_server, box)
+    chelsea = str(images_dir / "chelsea.png")
+    result = cli(
+        "infer", chelsea, chelsea, "--model-id", "m/1", "--api-url", fake_server.url,
+        "--output-dir", str(tmp_path),
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    lines = result.lines()
+    assert [line["ok"] for line in lines] == [True, True]
+    assert "warning" not in result.err
+    original = Image.open(images_dir / "chelsea.png").convert("RGB")
+    with Image.open(tmp_path / "chelsea-2.jpg") as annotated:
+        assert _changed(annotated, original, (150, 160)) > 60  # the left edge, x = 150
+        assert _changed(annotated, original, (250, 170)) > 60  # the right edge, x = 250
+        assert _changed(annotated, original, (200, 160)) < 30  # inside: untouched
+
+
+def test_an_unexpected_drawing_error_is_a_warning_and_every_item_is_reported(
+    cli: RunCLI,
+    fake_server: FakeServer,
+    images_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    serve_model(fake_server, "m/1")
+    calls: list[str] = []
+
+    def fail_first(image: Image.Image, results: Sequence[Mapping[str, Any]]) -> Image.Image:
+        calls.append("draw")
+        if len(calls) == 1:
+            raise ValueError("the drawing library refused")
+        return draw_predictions(image, results)
+
+    monkeypatch.setattr(_artefacts, "draw_predictions", fail_first)
+    inputs = [str(images_dir / "chelsea.png"), str(images_dir / "rocket.jpg")]
+    result = cli(
+        "infer", *inputs, "--model-id", "m/1", "--api-url", fake_server.url,
+        "--output-dir", str(tmp_path), "--max-concurrent-requests", "1",
+    )  # fmt: skip
+    assert result.code == 0
+    first, second = result.lines()
+    assert first["ok"] is True
+    assert first["result"]["predictions"][0]["class"] == "cat"
+    assert "files" not in first
+    assert second["files"] == [str(tmp_path / "rocket.jpg")]
+    assert "warning: cannot draw on chelsea" in result.err
+    assert "ValueError: the drawing library refused" in result.err
+    assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        {"x": math.nan, "y": 50, "width": 10, "height": 10},
+        {"x": 50, "y": 50, "width": math.inf, "height": 10},
+        {"x": 1e300, "y": 1e300, "width": 10, "height": 10},
+        {"x": 50, "y": 50, "width": 1e308, "height": 1e308},
+        {"x": "50", "y": 50, "width": 10, "height": 10},
+    ],
+)
+def test_draw_predictions_leaves_out_a_box_it_cannot_draw(box: dict[str, Any]) -> None:
+    image = Image.new("RGB", (100, 100), (255, 255, 255))
+    drawn = draw_predictions(image, [{"predictions": [{**box, "class": "x", "confidence": 0.5}]}])
+    assert drawn.tobytes() == image.tobytes()
+
+
+def test_draw_predictions_drops_points_it_cannot_draw_and_keeps_the_box() -> None:
+    image = Image.new("RGB", (100, 100), (255, 255, 255))
+    prediction = {
+        "x": 50, "y": 50, "width": 40, "height": 40, "class": "x",
+        "keypoints": [{"x": math.nan, "y": 1}, {"x": 1e300, "y": 5}],
+        "points": [{"x": -1e250, "y": 3}, {"x": 60, "y": math.inf}, {"x": 40, "y": 40}],
+    }  # fmt: skip
+    drawn = draw_predictions(image, [{"predictions": [prediction]}])
+    assert drawn.getpixel((30, 50)) != (255, 255, 255)  # the box's left edge
+    assert drawn.getpixel((50, 50)) == (255, 255, 255)  # no polygon fill inside

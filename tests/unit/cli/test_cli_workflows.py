@@ -8,8 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PIL import Image
 
+from rf_client.cli._artefacts import OutputFolder
 from tests.support.canned import image_size
 from tests.support.fake_server import FakeServer, RecordedRequest, Reply, json_reply
 from tests.unit.cli.conftest import RunCLI
@@ -196,3 +198,33 @@ def test_a_failing_run_in_the_middle_keeps_the_others(
     assert [line["ok"] for line in lines] == [True, False, True]
     assert lines[1]["error"]["type"] == "InternalServerError"
     assert "StepExecutionError" in lines[1]["error"]["message"]
+
+
+def test_an_image_output_that_cannot_be_saved_is_inlined_with_a_warning(
+    cli: RunCLI,
+    fake_server: FakeServer,
+    images_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake_server.on("POST", "/workflows/run", handler=_outputs_for)
+
+    def refusing_hook(self: OutputFolder, stem: str, written: list[str]) -> Any:
+        def hook(image: Any, path: Any) -> Any:
+            raise RuntimeError("the encoder gave up")
+
+        return hook
+
+    monkeypatch.setattr(OutputFolder, "image_hook", refusing_hook)
+    inputs = [str(images_dir / "chelsea.png"), str(images_dir / "rocket.jpg")]
+    result = cli(
+        "infer", *inputs, "--workflow-spec", _spec_file(tmp_path), "--api-url", fake_server.url,
+        "--output-dir", str(tmp_path / "out"),
+    )  # fmt: skip
+    assert result.code == 0
+    lines = result.lines()
+    assert [line["input"] for line in lines] == inputs
+    assert all(line["result"]["viz"]["type"] == "base64" for line in lines)
+    assert result.err.count("warning: cannot save the images of") == 2
+    assert "RuntimeError: the encoder gave up" in result.err
+    assert (tmp_path / "out" / "rocket.jpg").is_file()  # the annotated input still is
