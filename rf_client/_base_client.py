@@ -45,13 +45,30 @@ T = TypeVar("T")
 Self = TypeVar("Self", bound="BaseClient")
 
 
+class _SyncSlot:
+    """The current synchronous pool of a :class:`_Pools`; closed when the pools are collected."""
+
+    __slots__ = ("client",)
+
+    def __init__(self) -> None:
+        self.client: httpx.Client | None = None
+
+    def close(self) -> None:
+        client, self.client = self.client, None
+        if client is not None:
+            client.close()
+
+
 class _Pools:
     """The connection pools one client (and its ``with_options`` copies) share."""
 
     def __init__(self, api_url: str) -> None:
         self.api_url = api_url
         self._lock = threading.Lock()
-        self._sync: httpx.Client | None = None
+        self._slot = _SyncSlot()
+        # One finaliser for every pool this object opens: it closes whichever is current when
+        # the client is collected without close(). (It holds the slot, never the pools.)
+        weakref.finalize(self, self._slot.close)
         self.async_driver = AsyncDriver(self._new_async_client, api_url)
 
     @staticmethod
@@ -61,19 +78,23 @@ class _Pools:
     def _new_async_client(self) -> httpx.AsyncClient:
         return PooledAsyncClient(limits=self._limits(), timeout=DEFAULT_TIMEOUT)
 
-    def sync_driver(self) -> SyncDriver:
+    def sync_http(self) -> httpx.Client:
+        """The open synchronous pool, opened now if there is none or it was closed."""
         with self._lock:
-            if self._sync is None or self._sync.is_closed:
-                self._sync = PooledClient(limits=self._limits(), timeout=DEFAULT_TIMEOUT)
-                # Close the sockets when the client is collected without close().
-                weakref.finalize(self, self._sync.close)
-            return SyncDriver(self._sync, self.api_url)
+            client = self._slot.client
+            if client is None or client.is_closed:
+                client = PooledClient(limits=self._limits(), timeout=DEFAULT_TIMEOUT)
+                self._slot.client = client
+            return client
+
+    def sync_driver(self) -> SyncDriver:
+        """A driver on the synchronous pool (it reopens the pool if it is closed mid-call)."""
+        return SyncDriver(self.sync_http(), self.api_url, reopen=self.sync_http)
 
     def close(self) -> None:
+        """Close the synchronous pool; the next call opens a new one."""
         with self._lock:
-            if self._sync is not None:
-                self._sync.close()
-                self._sync = None
+            self._slot.close()
 
 
 class BaseClient:

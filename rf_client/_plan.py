@@ -308,9 +308,15 @@ class SyncDriver:
     (about 0.3 ms of page faults per 500 KB image otherwise).
     """
 
-    def __init__(self, http: httpx.Client, base_url: str) -> None:
+    def __init__(
+        self,
+        http: httpx.Client,
+        base_url: str,
+        reopen: Callable[[], httpx.Client] | None = None,
+    ) -> None:
         self._http = http
         self._base_url = base_url.rstrip("/")
+        self._reopen = reopen
 
     def run(self, plan: Plan[T]) -> T:
         """Run ``plan`` to its end and return its value (its errors propagate).
@@ -357,7 +363,7 @@ class SyncDriver:
     def _exchange(self, request: Request, built: httpx.Request) -> Reply | httpx.HTTPError:
         """Send a built request and read its whole answer (the blocking half of a Transmit)."""
         try:
-            response = self._http.send(built, stream=True)
+            response = self._send(built)
         except httpx.HTTPError as error:
             return _no_context(error)
         try:
@@ -373,6 +379,17 @@ class SyncDriver:
         finally:
             response.close()
         return Reply(response.status_code, response.headers, b"".join(chunks), request.endpoint)
+
+    def _send(self, built: httpx.Request) -> httpx.Response:
+        try:
+            return self._http.send(built, stream=True)
+        except RuntimeError:
+            # The pool was closed under this call (close() from another thread, or a
+            # with_options copy leaving its ``with``): send on the client's reopened pool.
+            if self._reopen is None or not self._http.is_closed:
+                raise
+            self._http = self._reopen()
+            return self._http.send(built, stream=True)
 
     def _pool_work(self, step: Step) -> Callable[[], Any] | RequestNotSendable:
         """What a pool thread runs for ``step`` of a gathered plan.

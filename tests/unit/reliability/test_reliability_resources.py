@@ -6,11 +6,14 @@ import asyncio
 import gc
 import subprocess
 import sys
+import threading
 import warnings
 
 import httpx
 
 from rf_client import InferenceHTTPClient
+from rf_client._http import PooledClient
+from rf_client._ops import registry
 from tests.support.fake_server import FakeServer, json_reply
 
 INFO = json_reply(200, {"name": "s", "version": "1", "uuid": "u"})
@@ -77,11 +80,59 @@ def test_a_collected_client_closes_its_sync_pool(fake_server: FakeServer) -> Non
     fake_server.on("GET", "/info", INFO)
     client = InferenceHTTPClient(fake_server.url)
     client.get_server_info()
-    pool = client._pools.sync_driver()._http
+    pool = client._pools.sync_http()
     assert not pool.is_closed
     del client
     gc.collect()
     assert pool.is_closed
+
+
+def _closed_pools() -> int:
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if isinstance(o, PooledClient) and o.is_closed)
+
+
+def test_reopening_after_close_keeps_no_closed_pool_alive(fake_server: FakeServer) -> None:
+    fake_server.on("GET", "/info", INFO)
+    before = _closed_pools()
+    client = InferenceHTTPClient(fake_server.url)
+    for _ in range(20):
+        with client:
+            client.get_server_info()
+    assert _closed_pools() == before  # each reopen used to pin its closed predecessor
+    del client
+    assert _closed_pools() == before
+
+
+def test_a_call_whose_pool_is_closed_under_it_reopens_it(fake_server: FakeServer) -> None:
+    # close() from another thread, or a with_options copy leaving its ``with``, closes the
+    # shared pool; a call that already holds it must still get its answer.
+    fake_server.on("GET", "/info", INFO)
+    client = InferenceHTTPClient(fake_server.url)
+    driver = client._pools.sync_driver()
+    client.close()
+    assert driver.run(registry.get_server_info(client._context())).name == "s"
+    with client.with_options(timeout=5) as copy:
+        copy.get_server_info()
+    assert client.get_server_info().name == "s"
+
+    results: list[str] = []
+    failures: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            for _ in range(30):
+                results.append(client.get_server_info().name)
+        except BaseException as error:
+            failures.append(error)
+
+    thread = threading.Thread(target=call)
+    thread.start()
+    while thread.is_alive():
+        client.close()
+    thread.join()
+    assert failures == []
+    assert results == ["s"] * 30
 
 
 def test_importing_rf_client_loads_no_image_library() -> None:
