@@ -116,23 +116,24 @@ def command_line_secrets(argv: Sequence[str]) -> list[str]:
     return [secret for secret in found if secret]
 
 
-def exit_code_for_failures(failures: Sequence[BaseException], succeeded: int) -> int:
-    """The exit code of a run with ``succeeded`` successes and these ``failures``.
+def exit_code_for_failures(failures: Iterable[type[BaseException]], succeeded: int) -> int:
+    """The exit code of a run with ``succeeded`` successes and failures of these classes.
 
     0 without failures; 1 when something succeeded; when nothing did: 2 if a failure is a
     usage error, 3 if one came from the server or the connection, else 1.
     """
-    if not failures:
+    kinds = list(failures)
+    if not kinds:
         return EXIT_OK
     if succeeded:
         return EXIT_ITEMS_FAILED
-    if any(isinstance(error, USAGE_ERRORS) for error in failures):
+    if any(issubclass(kind, USAGE_ERRORS) for kind in kinds):
         return EXIT_USAGE
-    if any(isinstance(error, SERVER_ERRORS) for error in failures):
+    if any(issubclass(kind, SERVER_ERRORS) for kind in kinds):
         return EXIT_SERVER
     return EXIT_ITEMS_FAILED
 
 
 def exit_code_for_error(error: RFClientError) -> int:
     """The exit code of a command (``info``, ``models ...``) that failed with ``error``."""
-    return exit_code_for_failures([error], succeeded=0)
+    return exit_code_for_failures([type(error)], succeeded=0)

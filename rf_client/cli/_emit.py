@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import json
 import shutil
@@ -33,6 +34,12 @@ class ItemReport:
 class Emitter:
     """Prints reports in the order given and counts them.
 
+    Attributes:
+        rows: The table rows kept for :meth:`finish` (``--format table``).
+        failures: How many items failed, by error class (for the exit code).
+        succeeded: How many items succeeded.
+        files: Every file written, in order.
+
     Args:
         out: Where results go (stdout).
         err: Where warnings and the table's neighbours go (stderr).
@@ -46,7 +53,9 @@ class Emitter:
         self._progress = progress
         self._table = table
         self.rows: list[Row] = []
-        self.failures: list[RFClientError] = []
+        # Failures are counted by class, never kept: an error's traceback holds the frames of
+        # its request, decoded images included, and a long stream may fail on every frame.
+        self.failures: collections.Counter[type[RFClientError]] = collections.Counter()
         self.succeeded = 0
         self.files: list[str] = []
         # The bar only needs wiping around writes that land on the same terminal.
@@ -55,7 +64,7 @@ class Emitter:
     def emit(self, report: ItemReport) -> None:
         """Print ``report`` (or keep its row) and advance the progress bar."""
         if report.error is not None:
-            self.failures.append(report.error)
+            self.failures[type(report.error)] += 1
         else:
             self.succeeded += 1
         files = report.record.get("files")

@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 import base64
+import gc
 import io
 import json
 import math
+import weakref
+from typing import Any
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from rf_client.cli._common import (
+    EXIT_ITEMS_FAILED,
+    EXIT_SERVER,
+    EXIT_USAGE,
+    exit_code_for_failures,
+)
 from rf_client.cli._emit import Emitter, ItemReport
 from rf_client.cli._jsonable import to_jsonable
 from rf_client.cli._progress import Progress
 from rf_client.cli._table import Row, describe_workflow_outputs, render_table, top_confidence
 from rf_client.config import HTTPClientMode
+from rf_client.errors import (
+    APIConnectionError,
+    EncodingError,
+    InvalidParameterError,
+    RFClientError,
+)
 
 
 class Terminal(io.StringIO):
@@ -180,3 +195,42 @@ def test_the_table_keeps_the_end_of_long_inputs_and_lists_errors() -> None:
     assert lines[1].endswith("0.90     12 ms")
     assert "ERROR BadRequestError: no" in lines[2]
     assert lines[-2:] == ["errors:", "  b.jpg: BadRequestError: no"]
+
+
+def _failed_report(error_class: type[RFClientError], frame: np.ndarray[Any, Any]) -> ItemReport:
+    """A report whose error carries a traceback holding ``frame`` (as a failed request's does)."""
+
+    def request(image: np.ndarray[Any, Any]) -> None:
+        raise error_class(f"frame of {image.nbytes} bytes rejected")
+
+    try:
+        request(frame)
+    except RFClientError as error:
+        return ItemReport({"ok": False}, Row("clip #1", "error", None, 0.0, False), error)
+    raise AssertionError("unreachable")
+
+
+@pytest.mark.parametrize(
+    ("error_class", "code"),
+    [
+        (APIConnectionError, EXIT_SERVER),
+        (InvalidParameterError, EXIT_USAGE),
+        (EncodingError, EXIT_ITEMS_FAILED),
+    ],
+)
+def test_failed_items_are_counted_not_kept(error_class: type[RFClientError], code: int) -> None:
+    emitter = Emitter(io.StringIO(), io.StringIO(), Progress(None, io.StringIO()), table=True)
+    frame = np.zeros((72, 128, 3), dtype=np.uint8)  # a decoded frame
+    alive = weakref.ref(frame)
+    report = _failed_report(error_class, frame)
+    error = report.error
+    assert error is not None
+    kept = weakref.ref(error)
+    emitter.emit(report)
+    del report, error, frame
+    gc.collect()
+    # Neither the error nor the image its traceback held outlive the report.
+    assert kept() is None
+    assert alive() is None
+    assert emitter.rows[0].input == "clip #1"
+    assert exit_code_for_failures(emitter.failures, emitter.succeeded) == code
