@@ -27,8 +27,10 @@ from rf_client.server.errors import (
     ServerManagementError,
     ServerNotInstalledError,
     ServerNotRunningError,
+    ServerRecordError,
     ServerStartError,
     ServerStartTimeoutError,
+    ServerStateError,
     ServerStopError,
 )
 from rf_client.server.install import Installation, install, is_installed
@@ -66,8 +68,10 @@ __all__ = [
     "ServerManagementError",
     "ServerNotInstalledError",
     "ServerNotRunningError",
+    "ServerRecordError",
     "ServerStartError",
     "ServerStartTimeoutError",
+    "ServerStateError",
     "ServerStatus",
     "ServerStopError",
     "add_subcommands",

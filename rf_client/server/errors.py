@@ -13,6 +13,8 @@ Every failure of local server management is a :class:`ServerManagementError` (it
     │   └── ServerStartTimeoutError  it did not answer GET /info in time
     ├── ServerNotRunningError        stop() found no server of ours on that port
     ├── ServerStopError              it survived SIGKILL, or may not be signalled
+    ├── ServerStateError             the state folder of the servers cannot be read
+    │   └── ServerRecordError        a pid record cannot be parsed; it is kept, not deleted
     └── OfflineModelsBuildError      building the local ONNX models failed
 """
 
@@ -30,8 +32,10 @@ __all__ = [
     "ServerManagementError",
     "ServerNotInstalledError",
     "ServerNotRunningError",
+    "ServerRecordError",
     "ServerStartError",
     "ServerStartTimeoutError",
+    "ServerStateError",
     "ServerStopError",
 ]
 
@@ -93,6 +97,28 @@ class ServerNotRunningError(ServerManagementError):
 
 class ServerStopError(ServerManagementError):
     """The server could not be stopped (it survived SIGKILL, or signalling it was refused)."""
+
+
+class ServerStateError(ServerManagementError):
+    """The state folder (pid records, logs, locks) cannot be read or used."""
+
+
+class ServerRecordError(ServerStateError):
+    """A pid record exists but cannot be read or parsed, so its server cannot be recognised.
+
+    The record is kept: its server may still run (a newer rf-client sharing the cache root
+    may have written it), and deleting it would leave that server running with no way to
+    stop it. ``path`` is the record file.
+    """
+
+    def __init__(self, path: Path, port: int, detail: str) -> None:
+        self.path = path
+        self.port = port
+        super().__init__(
+            f"the pid record {path} of port {port} cannot be used ({detail}); it was kept "
+            f"because its server may still be running. Stop that server with the rf-client "
+            f"that started it; if nothing listens on 127.0.0.1:{port}, delete {path}"
+        )
 
 
 class OfflineModelsBuildError(_LoggedFailure):

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rf_client.server._http import fetch_info
-from rf_client.server._locks import exclusive_lock
+from rf_client.server._locks import exclusive_lock, try_exclusive_lock
 from rf_client.server._logs import tail_lines
 from rf_client.server.environment import server_environment
 from rf_client.server.errors import (
@@ -32,8 +32,9 @@ from rf_client.server.install import is_installed
 from rf_client.server.layout import DEFAULT_PORT, InstanceLayout, ServerLayout
 from rf_client.server.processes import (
     LOOPBACK_HOST,
+    ProcessCheck,
+    check_server_process,
     ensure_port_free,
-    is_server_process,
     process_exists,
     terminate_process,
 )
@@ -82,7 +83,8 @@ class ServerStatus:
 
     port: int
     running: bool
-    """Our server process is alive on this port."""
+    """A live process holds this port's pid record: our server, or (rarely) a process whose
+    command line cannot be read to tell, which ``stop()`` then refuses to signal."""
     responding: bool
     """It answered ``GET /info`` just now (False while it is still starting)."""
     pid: int | None
@@ -98,14 +100,49 @@ def _url(port: int) -> str:
     return f"http://{LOOPBACK_HOST}:{port}"
 
 
-def _live_record(instance: InstanceLayout) -> ServerRecord | None:
-    """The record of a live server of ours on this port; a stale record is deleted."""
+_STALE = (ProcessCheck.GONE, ProcessCheck.OTHER)
+
+
+def _check(record: ServerRecord) -> ProcessCheck:
+    return check_server_process(record.pid, Path(record.launcher), record.port)
+
+
+def _inspect_locked(instance: InstanceLayout) -> tuple[ServerRecord, ProcessCheck] | None:
+    """The port's record and what its pid is now; None when there is none.
+
+    Call it only while holding the port's lock: a record proven stale (its pid dead or
+    running something else) is deleted, and without the lock that could be the record a
+    concurrent ``start()`` has just written.
+
+    Raises:
+        ServerRecordError: the record cannot be parsed; it is kept.
+    """
     record = read_record(instance)
-    if record is not None and is_server_process(record.pid, Path(record.launcher), record.port):
-        return record
-    if instance.record_file.exists():
+    if record is None:
+        return None
+    check = _check(record)
+    if check in _STALE:
         remove_record(instance)
-    return None
+        return None
+    return record, check
+
+
+def _inspect_unlocked(instance: InstanceLayout) -> tuple[ServerRecord, ProcessCheck] | None:
+    """Like :func:`_inspect_locked`, for ``status()``, which must not wait for the lock.
+
+    A start holds the lock until its server answers (minutes, at worst), so a stale record is
+    only cleaned up when the lock is free right now, and then re-read under it.
+    """
+    record = read_record(instance)
+    if record is None:
+        return None
+    check = _check(record)
+    if check not in _STALE:
+        return record, check
+    with try_exclusive_lock(instance.lock_file) as locked:
+        if locked:
+            return _inspect_locked(instance)
+    return None  # A start or stop is under way; it deals with the stale record.
 
 
 def _prepare_state_folder(instance: InstanceLayout) -> None:
@@ -239,9 +276,17 @@ def _start_locked(
 ) -> ServerHandle:
     """The body of :func:`start`, run while holding the port's lock."""
     port = instance.port
-    running = _live_record(instance)
-    if running is not None:
-        raise PortInUseError(port, f"a local inference server (pid {running.pid}) runs there")
+    found = _inspect_locked(instance)
+    if found is not None:
+        running, check = found
+        if check is ProcessCheck.OURS:
+            detail = f"a local inference server (pid {running.pid}) runs there"
+        else:
+            detail = (
+                f"process {running.pid} of the pid record {instance.record_file} may be a "
+                "local inference server (its command line cannot be read)"
+            )
+        raise PortInUseError(port, detail)
     ensure_port_free(port)
     _prepare_state_folder(instance)
     environment = server_environment(
@@ -329,7 +374,10 @@ def stop(
 
     Raises:
         ServerNotRunningError: no server of ours runs on the port (unless ``missing_ok``).
-        ServerStopError: the process could not be signalled or survived SIGKILL.
+        ServerRecordError: the pid record cannot be parsed (it is kept, even with
+            ``missing_ok``: its server may still run).
+        ServerStopError: the process could not be signalled, survived SIGKILL, or cannot be
+            recognised as ours (its command line cannot be read).
     """
     layout = layout or ServerLayout.from_environment()
     instance = layout.instance(port)
@@ -340,8 +388,16 @@ def stop(
     record: ServerRecord | None = None
     try:
         with exclusive_lock(instance.lock_file):
-            record = _live_record(instance)
-            if record is not None:
+            found = _inspect_locked(instance)
+            if found is not None:
+                record, check = found
+                if check is not ProcessCheck.OURS:
+                    raise ServerStopError(
+                        f"cannot tell whether process {record.pid} of the pid record "
+                        f"{instance.record_file} is our server: its command line cannot be "
+                        "read (another user's process?). Stop it as its owner, then delete "
+                        "the record"
+                    )
                 terminate_process(record.pid, grace_period=grace_period)
                 remove_record(instance)
     except OSError as error:
@@ -358,10 +414,16 @@ def stop(
 
 
 def status(port: int = DEFAULT_PORT, *, layout: ServerLayout | None = None) -> ServerStatus:
-    """Report on the server of ``port``; a stale pid record is cleaned up on the way."""
+    """Report on the server of ``port``; a stale pid record is cleaned up on the way.
+
+    Raises:
+        ServerRecordError: the pid record cannot be parsed; it is kept (its server may
+            still run) and the message says what to do.
+    """
     layout = layout or ServerLayout.from_environment()
     instance = layout.instance(port)
-    record = _live_record(instance)
+    found = _inspect_unlocked(instance)
+    record = found[0] if found is not None else None
     info = fetch_info(record.url) if record is not None else None
     version = info.get("version") if info is not None else None
     return ServerStatus(
@@ -379,7 +441,11 @@ def status(port: int = DEFAULT_PORT, *, layout: ServerLayout | None = None) -> S
 
 
 def list_servers(*, layout: ServerLayout | None = None) -> list[ServerStatus]:
-    """Every server of ours that is running, by port (stale records are cleaned up)."""
+    """Every server of ours that is running, by port (stale records are cleaned up).
+
+    Raises:
+        ServerRecordError: a pid record cannot be parsed (see :func:`status`).
+    """
     layout = layout or ServerLayout.from_environment()
     found = (status(instance.port, layout=layout) for instance in layout.known_instances())
     return [server for server in found if server.running]

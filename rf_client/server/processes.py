@@ -14,12 +14,15 @@ import signal
 import socket
 import subprocess
 import time
+from enum import Enum
 from pathlib import Path
 
 from rf_client.server.errors import PortInUseError, ServerStopError
 
 __all__ = [
     "LOOPBACK_HOST",
+    "ProcessCheck",
+    "check_server_process",
     "ensure_port_free",
     "is_server_process",
     "pick_free_port",
@@ -70,7 +73,10 @@ def process_exists(pid: int) -> bool:
 
 
 def read_command_line(pid: int) -> list[str] | None:
-    """The argument vector of ``pid``, or None if it cannot be read (gone, no permission)."""
+    """The argument vector of ``pid``, or None if it cannot be read (gone, no permission).
+
+    A live process without one (a kernel thread) gives an empty list.
+    """
     deadline = time.monotonic() + _EXEC_SETTLE_TIME
     while True:
         try:
@@ -86,8 +92,10 @@ def read_command_line(pid: int) -> list[str] | None:
             return [part.decode("utf-8", "surrogateescape") for part in parts]
         # Empty: a zombie, or a process caught in the middle of exec(), whose command line
         # appears a moment later. Only the second is worth waiting for.
-        if not process_exists(pid) or time.monotonic() >= deadline:
+        if not process_exists(pid):
             return None
+        if time.monotonic() >= deadline:
+            return []
         time.sleep(_POLL_INTERVAL / 5)
 
 
@@ -107,20 +115,46 @@ def _command_line_from_ps(pid: int) -> list[str] | None:
     return text.split() if completed.returncode == 0 and text else None
 
 
+class ProcessCheck(Enum):
+    """What a recorded pid is now, as far as can be proven."""
+
+    OURS = "ours"
+    """Alive, running our launcher with the recorded port."""
+    GONE = "gone"
+    """Dead (or an exited, unreaped child): its record is stale."""
+    OTHER = "other"
+    """Alive but running something else (a recycled pid): its record is stale."""
+    UNKNOWN = "unknown"
+    """Alive, but its command line cannot be read: neither ours nor stale is proven."""
+
+
+def check_server_process(pid: int, launcher: Path, port: int) -> ProcessCheck:
+    """Whether ``pid`` runs ``launcher`` with ``--port <port>``, is gone, or is another program.
+
+    This is the guard against recycled pids: only :attr:`ProcessCheck.OURS` may be
+    signalled, and only :attr:`ProcessCheck.GONE` or :attr:`ProcessCheck.OTHER` prove a
+    record stale.
+    """
+    if not process_exists(pid):
+        return ProcessCheck.GONE
+    arguments = read_command_line(pid)
+    if arguments is None:
+        # It may have exited in between; otherwise its command line is hidden from us.
+        return ProcessCheck.UNKNOWN if process_exists(pid) else ProcessCheck.GONE
+    runs_launcher = str(launcher) in " ".join(arguments)
+    port_arguments = [value for flag, value in itertools.pairwise(arguments) if flag == "--port"]
+    if runs_launcher and port_arguments == [str(port)]:
+        return ProcessCheck.OURS
+    return ProcessCheck.OTHER
+
+
 def is_server_process(pid: int, launcher: Path, port: int) -> bool:
     """True if ``pid`` is alive and runs ``launcher`` with ``--port <port>``.
 
-    This is the guard against recycled pids: a pid from a stale record that now belongs to
-    any other program fails it and is left alone.
+    A pid from a stale record that now belongs to any other program fails it and is left
+    alone (see :func:`check_server_process`).
     """
-    if not process_exists(pid):
-        return False
-    arguments = read_command_line(pid)
-    if not arguments:
-        return False
-    runs_launcher = str(launcher) in " ".join(arguments)
-    port_arguments = [value for flag, value in itertools.pairwise(arguments) if flag == "--port"]
-    return runs_launcher and port_arguments == [str(port)]
+    return check_server_process(pid, launcher, port) is ProcessCheck.OURS
 
 
 def _send(pid: int, signum: int) -> None:

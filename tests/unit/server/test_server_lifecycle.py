@@ -9,7 +9,9 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Generator
+from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +24,11 @@ from rf_client.server import (
     ServerLayout,
     ServerNotInstalledError,
     ServerNotRunningError,
+    ServerRecordError,
     ServerStartError,
     ServerStartTimeoutError,
+    ServerStopError,
+    lifecycle,
     list_servers,
     pick_free_port,
     process_exists,
@@ -32,10 +37,13 @@ from rf_client.server import (
     status,
     stop,
 )
+from rf_client.server._locks import exclusive_lock, try_exclusive_lock
 from rf_client.server.lifecycle import LAUNCHER_PATH
+from rf_client.server.processes import ProcessCheck
 from rf_client.server.records import ServerRecord, read_record, write_record
 
 ScriptFactory = Callable[[str, str], Path]
+Spawn = Callable[[list[str]], "subprocess.Popen[bytes]"]
 
 
 def _info(url: str) -> dict[str, Any]:
@@ -170,21 +178,28 @@ def test_missing_models_dir_is_refused(
         )
 
 
-def _record(layout: ServerLayout, port: int, pid: int) -> None:
-    write_record(
-        layout.instance(port),
-        ServerRecord(
-            pid=pid,
-            port=port,
-            url=f"http://127.0.0.1:{port}",
-            launcher=str(LAUNCHER_PATH),
-            python=sys.executable,
-            log_path=str(layout.instance(port).log_file),
-            models_dir=None,
-            all_routes=False,
-            started_at="2026-01-01T00:00:00+00:00",
-        ),
+def _server_record(layout: ServerLayout, port: int, pid: int) -> ServerRecord:
+    return ServerRecord(
+        pid=pid,
+        port=port,
+        url=f"http://127.0.0.1:{port}",
+        launcher=str(LAUNCHER_PATH),
+        python=sys.executable,
+        log_path=str(layout.instance(port).log_file),
+        models_dir=None,
+        all_routes=False,
+        started_at="2026-01-01T00:00:00+00:00",
     )
+
+
+def _record(layout: ServerLayout, port: int, pid: int) -> None:
+    write_record(layout.instance(port), _server_record(layout, port, pid))
+
+
+def _lookalike(spawn: Spawn, port: int) -> subprocess.Popen[bytes]:
+    """A process whose command line looks like our launcher on ``port`` (no real server)."""
+    sleeper = "import time; time.sleep(60)"
+    return spawn([sys.executable, "-c", sleeper, str(LAUNCHER_PATH), "--port", str(port)])
 
 
 def test_stop_never_signals_a_recycled_pid(layout: ServerLayout) -> None:
@@ -211,12 +226,120 @@ def test_status_cleans_a_record_of_a_dead_pid(layout: ServerLayout) -> None:
     assert not layout.instance(port).record_file.exists()
 
 
-def test_corrupt_record_is_stale(layout: ServerLayout) -> None:
+def test_a_record_with_unknown_fields_is_still_recognised(
+    layout: ServerLayout, spawn: Spawn
+) -> None:
+    # A newer rf-client sharing the cache root may add fields: its server must stay visible
+    # and stoppable here, not be mistaken for a stale record and orphaned.
     port = pick_free_port()
-    layout.instance(port).directory.mkdir(parents=True)
-    layout.instance(port).record_file.write_text("{not json")
-    assert stop(port, layout=layout, missing_ok=True) is False
-    assert not layout.instance(port).record_file.exists()
+    server = _lookalike(spawn, port)
+    instance = layout.instance(port)
+    payload = {**asdict(_server_record(layout, port, server.pid)), "gpu": "none"}
+    instance.directory.mkdir(parents=True)
+    instance.record_file.write_text(json.dumps(payload))
+
+    current = status(port, layout=layout)
+    assert current.running
+    assert current.pid == server.pid
+    assert instance.record_file.exists()
+    assert [found.port for found in list_servers(layout=layout)] == [port]
+    assert stop(port, layout=layout, grace_period=5) is True
+    assert server.wait(timeout=10) is not None
+    assert not instance.record_file.exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["{not json", "[]", '{"pid": 1}', "\xff\xfe"],
+    ids=["not-json", "not-an-object", "missing-fields", "not-utf8"],
+)
+def test_an_unparseable_record_is_reported_and_kept(
+    layout: ServerLayout, spawn: Spawn, content: str
+) -> None:
+    port = pick_free_port()
+    server = _lookalike(spawn, port)  # Its server may still run: nothing may orphan it.
+    instance = layout.instance(port)
+    instance.directory.mkdir(parents=True)
+    instance.record_file.write_bytes(content.encode("latin-1"))
+    for action in (
+        lambda: status(port, layout=layout),
+        lambda: list_servers(layout=layout),
+        lambda: stop(port, layout=layout, missing_ok=True),
+        lambda: start(port, layout=layout, python=sys.executable),
+    ):
+        with pytest.raises(ServerRecordError) as caught:
+            action()
+        assert str(instance.record_file) in str(caught.value)
+        assert "delete" in str(caught.value)
+        assert caught.value.path == instance.record_file
+    assert instance.record_file.read_bytes() == content.encode("latin-1")
+    assert server.poll() is None
+
+
+def test_a_record_of_another_port_is_reported(layout: ServerLayout) -> None:
+    port = pick_free_port()
+    write_record(layout.instance(port), _server_record(layout, port + 1, 1))
+    with pytest.raises(ServerRecordError, match=f"about port {port + 1}"):
+        status(port, layout=layout)
+    assert layout.instance(port).record_file.exists()
+
+
+def test_status_leaves_a_stale_record_alone_while_the_lock_is_held(
+    layout: ServerLayout,
+) -> None:
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait(timeout=10)
+    port = pick_free_port()
+    _record(layout, port, finished.pid)
+    instance = layout.instance(port)
+    # A start in progress holds the lock and may be about to replace this record.
+    with exclusive_lock(instance.lock_file):
+        assert not status(port, layout=layout).running
+        assert instance.record_file.exists()
+    assert not status(port, layout=layout).running
+    assert not instance.record_file.exists()
+
+
+def test_status_keeps_a_record_written_by_a_concurrent_start(
+    layout: ServerLayout, spawn: Spawn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait(timeout=10)
+    port = pick_free_port()
+    _record(layout, port, finished.pid)  # status() reads this stale record first...
+    server = _lookalike(spawn, port)
+
+    @contextmanager
+    def start_finishes_first(path: Path) -> Generator[bool, None, None]:
+        # ...then a start replaces it before status() gets the lock.
+        _record(layout, port, server.pid)
+        with try_exclusive_lock(path) as locked:
+            yield locked
+
+    monkeypatch.setattr(lifecycle, "try_exclusive_lock", start_finishes_first)
+    current = status(port, layout=layout)
+    assert current.running
+    assert current.pid == server.pid
+    record = read_record(layout.instance(port))
+    assert record is not None
+    assert record.pid == server.pid
+
+
+def test_a_pid_that_cannot_be_recognised_is_neither_signalled_nor_forgotten(
+    layout: ServerLayout, spawn: Spawn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port = pick_free_port()
+    server = _lookalike(spawn, port)
+    _record(layout, port, server.pid)
+    # As for another user's process when /proc hides its command line.
+    monkeypatch.setattr(lifecycle, "check_server_process", lambda *_: ProcessCheck.UNKNOWN)
+    assert status(port, layout=layout).running
+    with pytest.raises(ServerStopError, match="cannot tell whether process"):
+        stop(port, layout=layout)
+    with pytest.raises(PortInUseError, match="command line cannot be read"):
+        start(port, layout=layout, python=sys.executable)
+    assert server.poll() is None
+    assert layout.instance(port).record_file.exists()
 
 
 def test_context_manager_stops_the_server_even_on_error(

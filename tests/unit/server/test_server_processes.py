@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from rf_client.server import PortInUseError, pick_free_port, process_exists
+from rf_client.server import PortInUseError, pick_free_port, process_exists, processes
 from rf_client.server.processes import (
+    ProcessCheck,
+    check_server_process,
     ensure_port_free,
     is_server_process,
     read_command_line,
@@ -47,6 +49,18 @@ def test_a_recycled_pid_running_something_else_is_not_ours(spawn: Spawn) -> None
     process = _sleeper(spawn)
     assert process_exists(process.pid)
     assert not is_server_process(process.pid, LAUNCHER, 9123)
+
+
+def test_what_a_recorded_pid_is_now(spawn: Spawn, monkeypatch: pytest.MonkeyPatch) -> None:
+    ours = _sleeper(spawn, str(LAUNCHER), "--port", "9123")
+    other = _sleeper(spawn)
+    assert check_server_process(ours.pid, LAUNCHER, 9123) is ProcessCheck.OURS
+    assert check_server_process(other.pid, LAUNCHER, 9123) is ProcessCheck.OTHER
+    assert check_server_process(2**22 + 12345, LAUNCHER, 9123) is ProcessCheck.GONE
+    # Alive but its command line is hidden (another user's process under hidepid): only
+    # "unknown" is proven, so its record must be neither trusted nor deleted.
+    monkeypatch.setattr(processes, "read_command_line", lambda _pid: None)
+    assert check_server_process(other.pid, LAUNCHER, 9123) is ProcessCheck.UNKNOWN
 
 
 def test_exited_child_counts_as_gone_and_is_reaped(spawn: Spawn) -> None:
