@@ -440,9 +440,9 @@ class _PoolGather:
     """One ``Gather`` of a :class:`SyncDriver`: plans stepped here, blocking steps in threads.
 
     Every running plan waits on exactly one pool task, so at most ``limit`` plans run and the
-    ``limit`` threads never starve. A plan's outcome is its value, or the rf-client error it
-    (or the work of its current step) raised; other exceptions propagate, after the tasks in
-    flight have finished.
+    ``limit`` threads never starve. An rf-client error of a step's work is thrown into its plan
+    (as :meth:`SyncDriver.run` does); a plan's outcome is its value or the rf-client error it
+    raised. Other exceptions propagate, after the tasks in flight have finished.
     """
 
     def __init__(self, driver: SyncDriver, limit: int, max_buffered: int | None) -> None:
@@ -485,10 +485,8 @@ class _PoolGather:
                     try:
                         value = future.result()
                     except RFClientError as error:
-                        # As in SyncDriver.run: an error of a step's work ends its plan.
-                        plan.close()
-                        _forget_foreign_chain(error)
-                        self._finished[index] = Outcome(error=error)
+                        # As in SyncDriver.run: thrown into the plan, which may catch it.
+                        self._advance(pool, index, plan, None, error)
                         continue
                     self._advance(pool, index, plan, value)
         finally:
@@ -500,12 +498,20 @@ class _PoolGather:
             self._waiting.clear()
 
     def _advance(
-        self, pool: concurrent.futures.Executor, index: int, plan: Plan[Any], value: Any
+        self,
+        pool: concurrent.futures.Executor,
+        index: int,
+        plan: Plan[Any],
+        value: Any,
+        failure: RFClientError | None = None,
     ) -> None:
-        """Run ``plan`` here until it ends or needs a pool thread (then it waits for that)."""
+        """Run ``plan`` here until it ends or needs a pool thread (then it waits for that).
+
+        ``failure``, the error of the step it waited for, is thrown into it at its ``yield``.
+        """
         while True:
             try:
-                step = plan.send(value)
+                step = plan.send(value) if failure is None else plan.throw(failure)
             except StopIteration as stop:
                 self._finished[index] = Outcome(value=stop.value)
                 return
@@ -513,6 +519,7 @@ class _PoolGather:
                 _forget_foreign_chain(error)
                 self._finished[index] = Outcome(error=error)
                 return
+            failure = None
             work = self._driver._pool_work(step)
             if isinstance(work, RequestNotSendable):  # the plan gets the reason at once
                 value = work

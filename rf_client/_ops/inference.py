@@ -303,25 +303,19 @@ def shape_predictions(
 
     Decoding visualisations and anomaly maps is CPU work that releases the GIL: it is
     offloaded (off the event loop; in parallel across a gathered batch, whose plans step in
-    one thread). Errors are raised here, in the plan, wherever the work ran.
+    one thread). Errors reach the plan as raised, wherever the work ran (the drivers throw
+    them in at the ``yield``).
     """
 
-    def shaped() -> list[T] | RFClientError:
-        try:
-            return [
-                shape(prediction, image, endpoint)
-                for prediction, image in zip(predictions, images, strict=True)
-            ]
-        except RFClientError as error:
-            return error
+    def shaped() -> list[T]:
+        return [
+            shape(prediction, image, endpoint)
+            for prediction, image in zip(predictions, images, strict=True)
+        ]
 
     if any(carries_images(prediction) for prediction in predictions):
-        results = yield from offload(shaped)
-    else:
-        results = shaped()
-    if isinstance(results, RFClientError):
-        raise results
-    return results
+        return (yield from offload(shaped))
+    return shaped()
 
 
 def carries_images(prediction: Prediction) -> bool:

@@ -36,7 +36,7 @@ from rf_client._ops.inference import (
 )
 from rf_client._ops.registry import billing_query, get_model_description
 from rf_client._plan import Plan, offload, send
-from rf_client._streams import Frame, FrameSource, StreamSpec, open_source
+from rf_client._streams import FrameSource, StreamSpec, open_source
 from rf_client.config import ACTION_RECOGNITION_TASK, HTTPClientMode
 from rf_client.errors import (
     APIStatusError,
@@ -102,9 +102,8 @@ class Stream(Generic[T]):
     def item(self, index: int, outcome: Outcome[StreamItem[T] | None]) -> StreamItem[T] | None:
         """Frame ``index``'s item from its plan's outcome.
 
-        A plan fails as a whole only when work it offloaded (encoding the frame) raised: the
-        drivers raise such errors out of the plan. The item then keeps the error and its
-        reference, without the frame.
+        Frame plans keep their failures with the item; should one fail as a whole all the
+        same, the item keeps the error and its reference, without the frame.
         """
         if outcome.error is not None:
             return StreamItem(self.source.reference(index), None, error=outcome.error)
@@ -121,28 +120,21 @@ def frame_plan(
     """Read frame ``index`` and infer it; None past the end. Failures become the item's error.
 
     Errors are kept with the item (not raised) so the caller still gets its reference and,
-    when it was decoded, its image.
+    when it was decoded, its image. (The drivers throw the error of offloaded work, reading or
+    encoding the frame, into the plan at its ``yield``, so one ``except`` catches both.)
     """
     reference = source.reference(index)
-    frame = yield from offload(lambda: _read(source, index))
-    if isinstance(frame, RFClientError):
-        return StreamItem(reference, None, error=frame)
+    try:
+        frame = yield from offload(lambda: source.read(index))
+    except RFClientError as error:
+        return StreamItem(reference, None, error=error)
     if frame is None:
         return None
     try:
         value = yield from infer(frame.payload)
-    except RFClientError as error:  # the request failed (errors of offloaded encoding: item())
+    except RFClientError as error:
         return StreamItem(reference, frame.image, error=error)
     return StreamItem(reference, frame.image, value=value)
-
-
-def _read(source: FrameSource, index: int) -> Frame | RFClientError | None:
-    # Returned, not raised: the drivers raise a failed step's error out of the whole plan, and
-    # this item's error must stay with its reference.
-    try:
-        return source.read(index)
-    except RFClientError as error:
-        return error
 
 
 def start_stream(

@@ -1,12 +1,15 @@
-"""The drivers throw an rf-client error from a step back into the plan, sync and async."""
+"""The drivers throw an rf-client error from a step back into the plan: sync (alone and in a
+thread-pool gather) and async."""
 
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import httpx
 import pytest
 
+from rf_client._batch import Outcome
 from rf_client._plan import AsyncDriver, Plan, SyncDriver, offload
 from rf_client.errors import EncodingError
 
@@ -48,3 +51,21 @@ def test_async_driver_lets_the_plan_catch_an_offloaded_error() -> None:
     recovered, error = asyncio.run(main())
     assert recovered == "recovered from: frame 3 cannot be encoded"
     assert isinstance(error, EncodingError)
+
+
+def test_gathered_plans_catch_offloaded_errors_under_every_driver() -> None:
+    plans = [recovering_plan, unguarded_plan, recovering_plan]
+    for limit in (1, 2, 3):
+        with httpx.Client() as http:
+            sync = SyncDriver(http, "http://127.0.0.1:9")
+            outcomes = list(sync.iter_ordered((make() for make in plans), limit))
+        assert outcomes[0].value == outcomes[2].value == "recovered from: frame 3 cannot be encoded"
+        assert isinstance(outcomes[1].error, EncodingError)
+
+        async def gathered(n: int = limit) -> list[Outcome[Any]]:
+            driver = AsyncDriver(httpx.AsyncClient, "http://127.0.0.1:9")
+            return [o async for o in driver.iter_ordered((make() for make in plans), n)]
+
+        async_outcomes = asyncio.run(gathered())
+        assert [o.value for o in async_outcomes] == [o.value for o in outcomes]
+        assert isinstance(async_outcomes[1].error, EncodingError)

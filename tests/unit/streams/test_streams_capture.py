@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import threading
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from rf_client._batch import Outcome
 from rf_client._ops.video import Stream, StreamItem
-from rf_client._plan import Plan
+from rf_client._plan import AsyncDriver, Plan, SyncDriver, offload
 from rf_client._streams import (
     CaptureSource,
     DirectorySource,
@@ -194,3 +197,44 @@ def test_an_offloaded_failure_keeps_the_frame_reference(fake_capture: type[FakeC
     assert item == StreamItem(4, None, error=error)
     assert stream.item(5, Outcome(value=None)) is None
     stream.close()
+
+
+def failing_encode(payload: object) -> Plan[dict[str, object]]:
+    def encode() -> dict[str, object]:
+        raise EncodingError("cannot encode")
+
+    return (yield from offload(encode))
+
+
+@pytest.mark.parametrize("limit", [1, 3])
+def test_an_encoding_failure_keeps_the_frame_under_both_drivers(
+    fake_capture: type[FakeCapture], limit: int
+) -> None:
+    # The drivers throw offloaded work's errors into the frame's plan, which keeps them with
+    # its item: the decoded frame stays, sync (alone or in a pool) as async.
+    stream = Stream(camera_source(), failing_encode, limit)
+    with httpx.Client() as http:
+        driver = SyncDriver(http, "http://127.0.0.1:9")
+        outcomes = list(itertools.islice(driver.iter_ordered(stream.plans(), limit), 4))
+    stream.close()
+
+    async def gathered() -> list[Outcome[StreamItem[dict[str, object]] | None]]:
+        driver = AsyncDriver(httpx.AsyncClient, "http://127.0.0.1:9")
+        found = []
+        async for outcome in driver.iter_ordered(async_stream.plans(), limit):
+            found.append(outcome)
+            if len(found) == 4:
+                break
+        return found
+
+    async_stream = Stream(camera_source(), failing_encode, limit)
+    async_outcomes = asyncio.run(gathered())
+    async_stream.close()
+    for found in (outcomes, async_outcomes):
+        items = [outcome.value for outcome in found]
+        assert [item.reference for item in items if item is not None] == [0, 1, 2, 3]
+        for index, item in enumerate(items):
+            assert item is not None
+            assert item.image is not None
+            assert frame_index(item.image) == index
+            assert isinstance(item.error, EncodingError)
