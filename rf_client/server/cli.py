@@ -16,11 +16,14 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
+import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from rf_client._redaction import MIN_FREE_TEXT_LENGTH, REDACTED, redact
 from rf_client.server.errors import ServerManagementError
 from rf_client.server.install import install, is_installed
 from rf_client.server.layout import DEFAULT_PORT, INFERENCE_VERSION, ServerLayout
@@ -50,6 +53,13 @@ EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
 Handler = Callable[[argparse.Namespace], int]
+
+# Variables holding an API key: the server inherits them and may print them in its log.
+_SECRET_VARIABLES = ("ROBOFLOW_API_KEY", "API_KEY")
+
+# "ROBOFLOW_API_KEY=value" / "API_KEY: value" in a log line: the shared redaction's field
+# patterns miss these, since "_API_KEY" has no word boundary before "API".
+_ASSIGNMENT = re.compile(r"(?P<name>API_KEY[\"']?\s*[=:]\s*[\"']?)[^\s\"',;&]+", re.IGNORECASE)
 
 
 def _emit(args: argparse.Namespace, text: str, payload: dict[str, Any]) -> None:
@@ -217,17 +227,47 @@ def build_parser(prog: str = "python -m rf_client.server") -> argparse.ArgumentP
     return parser
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run the subcommand of a namespace parsed with :func:`add_subcommands`' parsers."""
+def _environment_secrets(args: argparse.Namespace) -> list[str]:
+    """API keys the server may have printed: the caller's variables, and ``--env`` ones."""
+    found = [os.environ.get(name, "") for name in _SECRET_VARIABLES]
+    overrides: list[tuple[str, str]] = getattr(args, "env", None) or []
+    found += [value for name, value in overrides if name in _SECRET_VARIABLES]
+    return [secret for secret in found if secret]
+
+
+def _redact_message(text: str, secrets: Iterable[str | None]) -> str:
+    """``text`` (an error message, often with the server's log tail) without any secret."""
+    ordered = sorted({secret for secret in secrets if secret}, key=len, reverse=True)
+    text = redact(text, *(secret for secret in ordered if len(secret) >= MIN_FREE_TEXT_LENGTH))
+    for secret in ordered:
+        if len(secret) < MIN_FREE_TEXT_LENGTH:
+            # A short value (API_KEY=test) is hidden only as a whole token, as the shared
+            # redaction does, so it does not mangle the words that contain it.
+            word = r"A-Za-z0-9_\-"
+            text = re.sub(rf"(?<![{word}]){re.escape(secret)}(?![{word}])", REDACTED, text)
+    return _ASSIGNMENT.sub(lambda match: match.group("name") + REDACTED, text)
+
+
+def run(args: argparse.Namespace, secrets: Iterable[str | None] = ()) -> int:
+    """Run the subcommand of a namespace parsed with :func:`add_subcommands`' parsers.
+
+    Args:
+        args: The parsed command line.
+        secrets: Values never to print (the API key of the calling command line). Error
+            messages carry the end of the server's log, so they are redacted of these, of
+            the values of ``ROBOFLOW_API_KEY``/``API_KEY`` (the caller's and ``--env``'s),
+            and of ``API_KEY=...`` assignments.
+    """
     handler: Handler = args.server_handler
     try:
         return handler(args)
     except ServerManagementError as error:
+        message = _redact_message(str(error), [*secrets, *_environment_secrets(args)])
         if getattr(args, "json", False):
-            payload = {"error": type(error).__name__, "message": str(error)}
+            payload = {"error": type(error).__name__, "message": message}
             sys.stdout.write(json.dumps(payload) + "\n")
         else:
-            sys.stderr.write(f"error: {error}\n")
+            sys.stderr.write(f"error: {message}\n")
         return EXIT_FAILURE
 
 

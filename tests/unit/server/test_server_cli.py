@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import subprocess
 import sys
@@ -10,7 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from rf_client.server import add_subcommands, build_parser, main, pick_free_port
+from rf_client.server import (
+    ServerLayout,
+    ServerStopError,
+    add_subcommands,
+    build_parser,
+    cli,
+    main,
+    pick_free_port,
+    start,
+)
 from rf_client.server.cli import run
 
 
@@ -102,3 +112,53 @@ def test_module_entry_point(private_home: Path) -> None:
     )
     assert completed.returncode == 1
     assert "no local inference server is running" in completed.stdout
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_errors_never_print_secrets_from_the_server_log(
+    as_json: bool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The start error shows the end of the server's log, where a server may print its
+    # environment and the API key of the command line.
+    crashing = tmp_path / "crashing-python"
+    crashing.write_text(
+        f"#!{sys.executable}\n"
+        "import os, sys\n"
+        "print('key', os.environ['ROBOFLOW_API_KEY'], os.environ['API_KEY'], file=sys.stderr)\n"
+        "print('flag key: command-line-key-123 ok', file=sys.stderr)\n"
+        "print('settings: SOME_API_KEY=unregistered-value-456', file=sys.stderr)\n"
+        "sys.exit(1)\n"
+    )
+    crashing.chmod(0o755)
+    layout = ServerLayout(tmp_path / "layout")
+    monkeypatch.setattr(cli, "start", functools.partial(start, python=crashing, layout=layout))
+    monkeypatch.setenv("ROBOFLOW_API_KEY", "environment-key-789")
+    argv = ["start", "--port", str(pick_free_port()), "--env", "API_KEY=tiny"]
+    args = build_parser().parse_args([*argv, "--json"] if as_json else argv)
+
+    assert run(args, ["command-line-key-123"]) == 1
+    captured = capsys.readouterr()
+    shown = json.loads(captured.out)["message"] if as_json else captured.err
+    assert "exited before it answered" in shown
+    for secret in ("environment-key-789", "command-line-key-123", "unregistered-value-456"):
+        assert secret not in shown
+    assert "key *** ***" in shown  # The environment's values, the --env one too...
+    assert "flag key: *** ok" in shown  # ...the caller's secrets...
+    assert "SOME_API_KEY=***" in shown  # ...and any assignment of an API key.
+    assert " tiny" not in shown
+
+
+def test_a_short_secret_is_hidden_only_as_a_whole_word(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def fail(_args: argparse.Namespace) -> int:
+        raise ServerStopError("could not stop the server: key abc, see the abcdef log")
+
+    args = build_parser().parse_args(["stop", "--port", "9"])
+    args.server_handler = fail
+    monkeypatch.setenv("API_KEY", "abc")
+    assert run(args) == 1
+    assert "key ***, see the abcdef log" in capsys.readouterr().err
