@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+import urllib.parse
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,16 @@ if TYPE_CHECKING:
 
 
 def safe_stem(text: str) -> str:
-    """A file-name stem made of ``text``'s last path segment (no suffix, no odd characters)."""
+    """A file-name stem made of ``text``'s last path segment (no suffix, no odd characters).
+
+    For a URL that is the last segment of its path: its query and fragment, where signed
+    URLs carry their tokens, never reach a file name.
+    """
+    if "://" in text:
+        try:
+            text = urllib.parse.urlsplit(text).path
+        except ValueError:  # an invalid IPv6 literal
+            text = text.split("?", 1)[0].split("#", 1)[0]
     name = re.split(r"[\\/]", text.rstrip("/\\"))[-1] or "image"
     stem = name.rsplit(".", 1)[0] if "." in name[1:] else name
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._")

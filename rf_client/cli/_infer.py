@@ -41,7 +41,7 @@ def run_infer(args: argparse.Namespace, out: TextIO, err: TextIO, secrets: list[
         raise UsageError(str(error)) from None
     target = target_from_args(args)
     extensions = configuration.image_extensions_for_directory_scan or DEFAULT_IMAGE_EXTENSIONS
-    inputs = expand_inputs(args.inputs, extensions)
+    inputs = expand_inputs(args.inputs, extensions, secrets)
     if isinstance(target, ModelTarget) and not inputs:
         raise UsageError("give at least one image, folder or video to run the model on.")
     folder = _output_folder(args.output_dir)

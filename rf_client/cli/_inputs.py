@@ -3,6 +3,8 @@
 A folder becomes its image files (the configured extensions, sorted by name, not recursive);
 a file or URL whose extension is a video format, or an ``rtsp://``-like stream, is a video;
 anything else is an image (a path or an http(s) URL), checked when the job runs.
+
+What is shown of an input (its ``label``) never holds a credential: see :func:`shown_input`.
 """
 
 from __future__ import annotations
@@ -13,12 +15,19 @@ import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 
+from rf_client._redaction import REDACTED, display_url, redact
 from rf_client.cli._common import UsageError
 
 VIDEO_EXTENSIONS = frozenset(
     {".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv", ".flv", ".3gp"}
 )
 STREAM_SCHEMES = frozenset({"rtsp", "rtsps", "rtmp", "udp", "tcp", "srt"})
+SECRET_PARAMETER_PARTS = (
+    "key", "token", "secret", "password", "passwd", "signature", "credential", "auth", "session",
+)  # fmt: skip
+"""A URL parameter whose name contains one of these (any case) has its value hidden."""
+SECRET_PARAMETER_NAMES = frozenset({"sig", "sign", "pwd", "pass"})
+"""Short parameter names that are secrets only as a whole name."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,6 +47,54 @@ class VideoInput:
 
 
 Input = ImageInput | VideoInput
+
+
+def _is_secret_parameter(name: str) -> bool:
+    lowered = urllib.parse.unquote_plus(name).lower()
+    return lowered in SECRET_PARAMETER_NAMES or any(
+        part in lowered for part in SECRET_PARAMETER_PARTS
+    )
+
+
+def _hide_secret_parameters(query: str) -> str:
+    """``a=1&api_key=K`` gives ``a=1&api_key=***``: values of secret-looking names hidden."""
+    shown = []
+    for parameter in query.split("&"):
+        name, separator, _ = parameter.partition("=")
+        shown.append(
+            f"{name}={REDACTED}" if separator and _is_secret_parameter(name) else parameter
+        )
+    return "&".join(shown)
+
+
+def shown_input(text: str, secrets: Sequence[str] = ()) -> str:
+    """``text`` (an input as given) fit to print: in results, tables, errors and file names.
+
+    A URL loses its user info (``user:password@`` becomes ``***@``) and the values of its
+    query parameters whose names look secret (``api_key``, ``token``, ``X-Amz-Signature``,
+    ...); then every registered secret and every one of ``secrets`` (the command line's API
+    key) is replaced by ``***`` wherever it stands.
+    """
+    if "://" not in text:
+        return redact(text, *secrets)
+    try:
+        parts = urllib.parse.urlsplit(text)
+    except ValueError:  # an invalid IPv6 literal: show what display_url can
+        return redact(display_url(text), *secrets)
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = f"{REDACTED}@{netloc.rpartition('@')[2]}"
+    shown = urllib.parse.urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            parts.path,
+            _hide_secret_parameters(parts.query),
+            # OAuth-style links carry tokens in the fragment: the same rule.
+            _hide_secret_parameters(parts.fragment),
+        )
+    )
+    return redact(shown, *secrets)
 
 
 def _suffix(text: str) -> str:
@@ -61,8 +118,12 @@ def folder_images(folder: Path, extensions: Sequence[str]) -> list[Path]:
     )
 
 
-def expand_inputs(arguments: Sequence[str], extensions: Sequence[str]) -> list[Input]:
+def expand_inputs(
+    arguments: Sequence[str], extensions: Sequence[str], secrets: Sequence[str] = ()
+) -> list[Input]:
     """The images and videos of the command line's input arguments, in order.
+
+    Each input's label is :func:`shown_input` of it, ``secrets`` hidden.
 
     Raises:
         UsageError: A folder holds no file with one of ``extensions``.
@@ -78,9 +139,12 @@ def expand_inputs(arguments: Sequence[str], extensions: Sequence[str]) -> list[I
                     f"{', '.join(extensions)}; set --image-extensions-for-directory-scan "
                     "to take others."
                 )
-            inputs.extend(ImageInput(str(image), str(image)) for image in images)
-        elif is_video(argument):
-            inputs.append(VideoInput(argument, argument if "://" in argument else str(path)))
+            inputs.extend(ImageInput(shown_input(str(i), secrets), str(i)) for i in images)
+            continue
+        label = shown_input(argument, secrets)
+        source = argument if "://" in argument else str(path)
+        if is_video(argument):
+            inputs.append(VideoInput(label, source))
         else:
-            inputs.append(ImageInput(argument, argument if "://" in argument else str(path)))
+            inputs.append(ImageInput(label, source))
     return inputs

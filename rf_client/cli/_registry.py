@@ -7,6 +7,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
+from rf_client._redaction import display_url
 from rf_client.cli._common import EXIT_OK, error_report, exit_code_for_error
 from rf_client.cli._connection import client_from_args
 from rf_client.cli._jsonable import to_jsonable
@@ -68,8 +69,10 @@ def run_info(args: argparse.Namespace, out: TextIO, err: TextIO, secrets: list[s
         return _fail(args, out, err, error, secrets)
     finally:
         client.close()
+    # The URL may hold user:password@ or a key in its query: shown without them.
+    where = display_url(client.api_url)
     text = (
-        f"{info.get('name', 'inference server')} {info.get('version', '?')} at {client.api_url}"
+        f"{info.get('name', 'inference server')} {info.get('version', '?')} at {where}"
         + (f" (instance {info['uuid']})" if info.get("uuid") else "")
         + "\n"
     )
