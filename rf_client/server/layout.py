@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from rf_client.server.errors import ServerStateError
+
 __all__ = [
     "DEFAULT_PORT",
     "INFERENCE_VERSION",
@@ -130,12 +132,23 @@ class ServerLayout:
         return InstanceLayout(port=port, directory=self.state_dir / str(port))
 
     def known_instances(self) -> list[InstanceLayout]:
-        """State folders that hold a pid record, sorted by port."""
-        if not self.state_dir.is_dir():
-            return []
-        ports = sorted(
-            int(entry.name)
-            for entry in self.state_dir.iterdir()
-            if entry.name.isdigit() and (entry / "server.json").is_file()
-        )
+        """State folders that hold a pid record, sorted by port.
+
+        Raises:
+            ServerStateError: the state folder cannot be read (permissions, I/O error).
+        """
+        try:
+            if not self.state_dir.is_dir():
+                return []
+            ports = sorted(
+                int(entry.name)
+                for entry in self.state_dir.iterdir()
+                if entry.name.isdigit() and (entry / "server.json").is_file()
+            )
+        except OSError as error:
+            raise ServerStateError(
+                f"cannot read the servers' state folder {self.state_dir}: {error}. Make it "
+                "readable (it is shared by every rf-client using this cache root), or set "
+                "RF_CLIENT_HOME to a folder of your own"
+            ) from error
         return [self.instance(port) for port in ports]

@@ -7,6 +7,7 @@ import functools
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,17 @@ def test_a_short_secret_is_hidden_only_as_a_whole_word(
     monkeypatch.setenv("API_KEY", "abc")
     assert run(args) == 1
     assert "key ***, see the abcdef log" in capsys.readouterr().err
+
+
+def test_status_with_an_unreadable_state_folder_exits_1(
+    private_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state = ServerLayout(private_home).state_dir
+    state.mkdir(parents=True)
+
+    def refuse(folder: Path) -> Iterator[Path]:
+        raise PermissionError(13, "Permission denied", str(folder))
+
+    monkeypatch.setattr(Path, "iterdir", refuse)
+    assert main(["status"]) == 1
+    assert f"error: cannot read the servers' state folder {state}" in capsys.readouterr().err

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-from rf_client.server import ServerLayout, default_root
+import pytest
+
+from rf_client.server import ServerLayout, ServerStateError, default_root, list_servers
 from rf_client.server.environment import server_environment
 
 
@@ -75,3 +78,20 @@ def test_all_routes_and_overrides_win() -> None:
     assert env["ENABLE_STREAM_API"] == "False"
     assert env["X"] == "1"
     assert _environment(all_routes=True)["ENABLE_STREAM_API"] == "True"
+
+
+def test_an_unreadable_state_folder_is_an_error_of_ours(
+    layout: ServerLayout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    layout.state_dir.mkdir(parents=True)
+
+    def refuse(folder: Path) -> Iterator[Path]:
+        # As for a folder without read permission (tests may run as root, which ignores it).
+        raise PermissionError(13, "Permission denied", str(folder))
+
+    monkeypatch.setattr(Path, "iterdir", refuse)
+    with pytest.raises(ServerStateError, match="cannot read the servers' state folder") as caught:
+        layout.known_instances()
+    assert str(layout.state_dir) in str(caught.value)
+    with pytest.raises(ServerStateError):
+        list_servers(layout=layout)
