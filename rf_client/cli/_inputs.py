@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rf_client._redaction import REDACTED, display_url, redact
+from rf_client._streams import extension_matches
 from rf_client.cli._common import UsageError
 
 VIDEO_EXTENSIONS = frozenset(
@@ -109,13 +110,35 @@ def is_video(text: str) -> bool:
 
 
 def folder_images(folder: Path, extensions: Sequence[str]) -> list[Path]:
-    """The image files directly in ``folder`` with one of ``extensions``, sorted by name."""
-    wanted = {extension.lstrip(".") for extension in extensions}
-    return sorted(
-        entry
-        for entry in folder.iterdir()
-        if entry.is_file() and entry.suffix.lstrip(".") in wanted
-    )
+    """The image files directly in ``folder`` with one of ``extensions``, sorted by name.
+
+    Extensions match in any case, with or without their dot (``jpg`` takes ``ROCKET.Jpg``),
+    as for ``infer_on_stream`` over a folder.
+
+    Raises:
+        UsageError: The folder cannot be listed (no permission, gone, ...).
+    """
+    wanted = tuple(e.lower().lstrip(".") for e in extensions if e.lower().lstrip("."))
+    try:
+        return sorted(
+            entry
+            for entry in folder.iterdir()
+            if extension_matches(entry.name, wanted) and entry.is_file()
+        )
+    except OSError as error:
+        raise UsageError(
+            f"cannot list folder {str(folder)!r}: {error.strerror or type(error).__name__}; "
+            "check that it exists and that you may read it."
+        ) from None
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        # Cannot even look (e.g. no permission on a parent): not taken as a folder, so the
+        # image check reports it by name.
+        return False
 
 
 def expand_inputs(
@@ -126,12 +149,12 @@ def expand_inputs(
     Each input's label is :func:`shown_input` of it, ``secrets`` hidden.
 
     Raises:
-        UsageError: A folder holds no file with one of ``extensions``.
+        UsageError: A folder holds no file with one of ``extensions``, or cannot be listed.
     """
     inputs: list[Input] = []
     for argument in arguments:
         path = Path(argument).expanduser()
-        if "://" not in argument and path.is_dir():
+        if "://" not in argument and _is_folder(path):
             images = folder_images(path, extensions)
             if not images:
                 raise UsageError(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -262,3 +263,35 @@ def test_ctrl_c_exits_130(
     )  # fmt: skip
     assert result.code == 130
     assert "interrupted" in result.err
+
+
+def test_folder_extensions_match_in_any_case(
+    cli: RunCLI, fake_server: FakeServer, images_dir: Path, tmp_path: Path
+) -> None:
+    serve_model(fake_server, "coco/3")
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    shutil.copy(images_dir / "rocket.jpg", folder / "ROCKET.Jpg")
+    shutil.copy(images_dir / "chelsea.png", folder / "chelsea.PNG")
+    result = cli("infer", str(folder), "--model-id", "coco/3", "--api-url", fake_server.url)
+    assert result.code == 0, result.err
+    inputs = [line["input"] for line in result.lines()]
+    assert inputs == [str(folder / "ROCKET.Jpg"), str(folder / "chelsea.PNG")]
+
+
+def test_a_folder_that_cannot_be_listed_is_a_usage_error_naming_it(
+    cli: RunCLI, fake_server: FakeServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+
+    def refuse(self: Path) -> Iterator[Path]:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    # Tests run as root, who may read any folder: the refusal is simulated.
+    monkeypatch.setattr(Path, "iterdir", refuse)
+    result = cli("infer", str(folder), "--model-id", "coco/3", "--api-url", fake_server.url)
+    assert result.code == 2
+    assert f"cannot list folder {str(folder)!r}: Permission denied" in result.err
+    assert "Traceback" not in result.err
+    assert fake_server.requests == []
