@@ -32,6 +32,7 @@ from rf_client.server.lifecycle import (
     DEFAULT_START_TIMEOUT,
     ServerStatus,
     list_servers,
+    seconds_problem,
     start,
     status,
     stop,
@@ -89,6 +90,25 @@ def _port(text: str) -> int:
     if not 0 < port < 65536:
         raise argparse.ArgumentTypeError(f"port out of range 1-65535: {port}")
     return port
+
+
+def _seconds(text: str, *, zero_allowed: bool = False) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    problem = seconds_problem(value, zero_allowed=zero_allowed)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return value
+
+
+def _timeout(text: str) -> float:
+    return _seconds(text)
+
+
+def _grace_period(text: str) -> float:
+    return _seconds(text, zero_allowed=True)
 
 
 def _install(args: argparse.Namespace) -> int:
@@ -184,7 +204,7 @@ def add_subcommands(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     )
     starter.add_argument(
         "--timeout",
-        type=float,
+        type=_timeout,
         default=DEFAULT_START_TIMEOUT,
         help="seconds to wait for GET /info (default %(default)s)",
     )
@@ -202,7 +222,7 @@ def add_subcommands(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     stopper.add_argument("--port", type=_port, default=DEFAULT_PORT, help="default %(default)s")
     stopper.add_argument(
         "--grace-period",
-        type=float,
+        type=_grace_period,
         default=DEFAULT_GRACE_PERIOD,
         help="seconds between SIGTERM and SIGKILL (default %(default)s)",
     )

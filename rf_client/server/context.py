@@ -12,6 +12,7 @@ from rf_client.server.lifecycle import (
     DEFAULT_GRACE_PERIOD,
     DEFAULT_START_TIMEOUT,
     ServerHandle,
+    check_seconds,
     start,
     stop,
 )
@@ -40,7 +41,15 @@ class LocalServer:
         layout: ServerLayout | None = None,
         python: str | Path | None = None,
     ) -> None:
-        """Remember how to start the server; nothing runs until ``start()`` or ``with``."""
+        """Remember how to start the server; nothing runs until ``start()`` or ``with``.
+
+        Raises:
+            ServerParameterError: ``timeout`` or ``grace_period`` is not a usable number of
+                seconds (checked now: a bad grace period found only on exit would leave the
+                server running).
+        """
+        check_seconds("timeout", timeout)
+        check_seconds("grace_period", grace_period, zero_allowed=True)
         self._port = port
         self._models_dir = models_dir
         self._all_routes = all_routes

@@ -5,6 +5,7 @@ Every failure of local server management is a :class:`ServerManagementError` (it
 ``OSError`` or ``subprocess`` error escapes this subpackage.
 
     ServerManagementError
+    ├── ServerParameterError         a bad argument (also an InvalidParameterError)
     ├── PythonNotFoundError          no Python 3.11 to build the server's virtualenv
     ├── ServerInstallError           pip (or venv creation) failed; carries the log tail
     ├── ServerNotInstalledError      start() before install()
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rf_client.errors import RFClientError
+from rf_client.errors import InvalidParameterError, RFClientError
 
 __all__ = [
     "OfflineModelsBuildError",
@@ -32,6 +33,7 @@ __all__ = [
     "ServerManagementError",
     "ServerNotInstalledError",
     "ServerNotRunningError",
+    "ServerParameterError",
     "ServerRecordError",
     "ServerStartError",
     "ServerStartTimeoutError",
@@ -56,6 +58,13 @@ class _LoggedFailure(ServerManagementError):
         if log_tail:
             details += f"\n--- last lines of the log ---\n{log_tail}"
         super().__init__(details)
+
+
+class ServerParameterError(ServerManagementError, InvalidParameterError):
+    """An argument of a server-management function is invalid (a NaN or negative timeout).
+
+    Also an :class:`~rf_client.errors.InvalidParameterError`, like the client's own.
+    """
 
 
 class PythonNotFoundError(ServerManagementError):

@@ -8,6 +8,7 @@ work from any other process too.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Mapping
@@ -24,6 +25,7 @@ from rf_client.server.errors import (
     ServerManagementError,
     ServerNotInstalledError,
     ServerNotRunningError,
+    ServerParameterError,
     ServerStartError,
     ServerStartTimeoutError,
     ServerStopError,
@@ -45,7 +47,9 @@ __all__ = [
     "LAUNCHER_PATH",
     "ServerHandle",
     "ServerStatus",
+    "check_seconds",
     "list_servers",
+    "seconds_problem",
     "start",
     "status",
     "stop",
@@ -94,6 +98,32 @@ class ServerStatus:
     state_dir: Path
     models_dir: Path | None
     started_at: str | None
+
+
+def seconds_problem(value: object, *, zero_allowed: bool = False) -> str | None:
+    """Why ``value`` is not a usable duration in seconds, or None when it is.
+
+    NaN would make every wait endless (no comparison with it is ever true) and a start
+    timeout of 0 or less gives up after one poll, so only finite values above 0 (or at
+    least 0, with ``zero_allowed``) pass.
+    """
+    bound = "at least 0" if zero_allowed else "greater than 0"
+    expected = f"expected a finite number of seconds {bound}, got {value!r}"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return expected
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero_allowed):
+        return expected
+    return None
+
+
+def check_seconds(name: str, value: object, *, zero_allowed: bool = False) -> None:
+    """Raise :class:`ServerParameterError` naming ``name`` unless ``value`` is a duration.
+
+    See :func:`seconds_problem` for what passes.
+    """
+    problem = seconds_problem(value, zero_allowed=zero_allowed)
+    if problem is not None:
+        raise ServerParameterError(f"invalid {name}: {problem}")
 
 
 def _url(port: int) -> str:
@@ -234,11 +264,13 @@ def start(
         python: interpreter to run the launcher with; default the installed venv's.
 
     Raises:
+        ServerParameterError: ``timeout`` is not a finite number of seconds above 0.
         ServerNotInstalledError: ``install()`` was not run.
         PortInUseError: our server or anything else already listens on the port.
         ServerStartError: the process exited early, or (ServerStartTimeoutError) never
             answered; it is killed and the message shows the end of its log.
     """
+    check_seconds("timeout", timeout)
     layout = layout or ServerLayout.from_environment()
     interpreter = _resolve_python(layout, python)
     instance = layout.instance(port)
@@ -373,12 +405,14 @@ def stop(
         True if a server was stopped, False if none ran and ``missing_ok`` is set.
 
     Raises:
+        ServerParameterError: ``grace_period`` is not a finite number of seconds, at least 0.
         ServerNotRunningError: no server of ours runs on the port (unless ``missing_ok``).
         ServerRecordError: the pid record cannot be parsed (it is kept, even with
             ``missing_ok``: its server may still run).
         ServerStopError: the process could not be signalled, survived SIGKILL, or cannot be
             recognised as ours (its command line cannot be read).
     """
+    check_seconds("grace_period", grace_period, zero_allowed=True)
     layout = layout or ServerLayout.from_environment()
     instance = layout.instance(port)
     if not instance.record_file.exists():

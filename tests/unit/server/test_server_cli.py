@@ -50,6 +50,35 @@ def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]
     assert "usage:" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--timeout", "nan"),
+        ("--timeout", "inf"),
+        ("--timeout", "0"),
+        ("--timeout", "-5"),
+        ("--timeout", "soon"),
+        ("--grace-period", "nan"),
+        ("--grace-period", "-1"),
+        ("--grace-period", "inf"),
+    ],
+)
+def test_durations_must_be_finite_and_positive(
+    option: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # NaN makes a wait endless (start never times out, stop never escalates to SIGKILL).
+    command = "start" if option == "--timeout" else "stop"
+    assert main([command, option, value]) == 2
+    err = capsys.readouterr().err
+    assert f"argument {option}:" in err
+    assert "number of seconds" in err
+
+
+def test_a_grace_period_of_zero_means_sigkill_at_once() -> None:
+    assert build_parser().parse_args(["stop", "--grace-period", "0"]).grace_period == 0.0
+    assert build_parser().parse_args(["start", "--timeout", "0.5"]).timeout == 0.5
+
+
 def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     assert "install" in capsys.readouterr().out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import signal
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from rf_client.errors import InvalidParameterError
 from rf_client.server import (
     LocalServer,
     PortInUseError,
@@ -24,6 +26,7 @@ from rf_client.server import (
     ServerLayout,
     ServerNotInstalledError,
     ServerNotRunningError,
+    ServerParameterError,
     ServerRecordError,
     ServerStartError,
     ServerStartTimeoutError,
@@ -409,3 +412,28 @@ def test_concurrent_starts_on_one_port_give_one_server(
     assert record is not None
     assert record.pid == handles[0].pid
     assert stop(port, layout=layout)
+
+
+@pytest.mark.parametrize("timeout", [math.nan, math.inf, 0, -1.0, True])
+def test_start_refuses_an_unusable_timeout(
+    layout: ServerLayout, fake_server_python: Path, timeout: float
+) -> None:
+    with pytest.raises(ServerParameterError, match="invalid timeout: expected a finite") as caught:
+        start(pick_free_port(), layout=layout, python=fake_server_python, timeout=timeout)
+    assert isinstance(caught.value, InvalidParameterError)
+    assert not layout.state_dir.exists()  # Refused before anything was launched.
+
+
+@pytest.mark.parametrize("grace_period", [math.nan, -math.inf, -0.5])
+def test_stop_refuses_an_unusable_grace_period(
+    layout: ServerLayout, spawn: Spawn, grace_period: float
+) -> None:
+    port = pick_free_port()
+    server = _lookalike(spawn, port)
+    _record(layout, port, server.pid)
+    with pytest.raises(ServerParameterError, match="invalid grace_period"):
+        stop(port, layout=layout, grace_period=grace_period)
+    assert server.poll() is None
+    with pytest.raises(ServerParameterError, match="invalid grace_period"):
+        LocalServer(layout=layout, grace_period=grace_period)  # Not only on exit.
+    assert stop(port, layout=layout, grace_period=0) is True  # 0: SIGKILL at once.
