@@ -271,17 +271,22 @@ class InferJob:
         frames = read_frames(video.source)
 
         def tasks() -> Iterator[Callable[[], list[ItemReport]]]:
-            for number, frame in frames:
-                yield functools.partial(self._frame_unit, video, number, frame)
+            try:
+                for number, frame in frames:
+                    yield functools.partial(self._frame_unit, video, number, frame)
+            except RFClientError as error:  # OpenCV missing, the video cannot be opened or read
+                # A task in the queue, not an exception: the frames read before it, still in
+                # flight, are reported first.
+                yield functools.partial(self._failed_unit, video, error)
 
-        try:
-            for reports in run_in_order(tasks(), self.limit):
-                for report in reports:
-                    self.emitter.emit(report)
-                if self._note_unreachable(reports):
-                    return
-        except InvalidInputError as error:
-            self.emitter.emit(self._report(video, None, None, error, 0.0, None))
+        for reports in run_in_order(tasks(), self.limit):
+            for report in reports:
+                self.emitter.emit(report)
+            if self._note_unreachable(reports):
+                return
+
+    def _failed_unit(self, item: Input, error: RFClientError) -> list[ItemReport]:
+        return [self._report(item, None, None, error, 0.0, None)]
 
     def _frame_unit(self, video: VideoInput, number: int, frame: Any) -> list[ItemReport]:
         started = time.monotonic()

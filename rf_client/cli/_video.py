@@ -1,34 +1,39 @@
-"""Reading video frames with OpenCV (the ``video`` extra), for workflows and frame counts."""
+"""Reading video frames for workflows, and video lengths for the progress bar.
+
+Both go through the client's own stream sources (:mod:`rf_client._streams`): the same checks,
+messages and OpenCV loading as ``infer_on_stream``, and OpenCV's errors come out as rf-client
+errors naming the video.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-from rf_client.errors import InvalidInputError
-
-VIDEO_EXTRA_HINT = 'pip install "rf-client[video]"'
-
-
-def _opencv() -> Any:
-    try:
-        import cv2
-    except ImportError:
-        raise InvalidInputError(
-            f"reading videos needs OpenCV, which is not installed: {VIDEO_EXTRA_HINT}."
-        ) from None
-    return cv2
+from rf_client._streams import open_source, parse_stream_input, require_opencv
+from rf_client.errors import RFClientError
 
 
 def frame_count(source: str) -> int | None:
-    """How many frames a video file holds, if OpenCV can tell (None for streams or unknown)."""
+    """How many frames a video file holds, if OpenCV can tell (None for streams or unknown).
+
+    Never raises: a video that cannot be measured is measured as unknown; reading it reports
+    what is wrong.
+    """
     try:
-        cv2 = _opencv()
-    except InvalidInputError:
+        cv2 = require_opencv()
+    except RFClientError:
         return None
-    capture = cv2.VideoCapture(source)
+    # The stream sources keep their capture to themselves, so the file is opened a second
+    # time here, for its header only.
+    try:
+        capture = cv2.VideoCapture(source)
+    except cv2.error:
+        return None
     try:
         count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) if capture.isOpened() else 0
+    except (cv2.error, ValueError, OverflowError):  # a NaN or absurd count from a broken file
+        count = 0
     finally:
         capture.release()
     return count if count > 0 else None
@@ -38,22 +43,15 @@ def read_frames(source: str) -> Iterator[tuple[int, Any]]:
     """``(frame number, BGR numpy array)`` for every frame of a video, from 0.
 
     Raises:
-        InvalidInputError: OpenCV is missing or can not open ``source``.
+        MissingDependencyError: OpenCV is not installed (the message says how to install it).
+        InvalidInputError: ``source`` names nothing, or OpenCV cannot open it.
+        EncodingError: OpenCV failed while decoding a frame (the frames before it came).
     """
-    cv2 = _opencv()
-    capture = cv2.VideoCapture(source)
+    capture = open_source(parse_stream_input(source, None))
     try:
-        if not capture.isOpened():
-            raise InvalidInputError(
-                f"cannot open video {source!r}: check the path or URL and that OpenCV can "
-                "decode its format."
-            )
-        number = 0
-        while True:
-            ok, frame = capture.read()
-            if not ok:
-                return
-            yield number, frame
-            number += 1
+        index = 0
+        while (frame := capture.read(index)) is not None:
+            yield index, frame.image
+            index += 1
     finally:
-        capture.release()
+        capture.close()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -130,3 +132,74 @@ def test_an_action_recognition_model_gets_the_whole_clip(
     assert result.lines() == [{"input": str(clip), "ok": True, "result": timeline}]
     (request,) = fake_server.requests_to("POST", "/infer/action_recognition")
     assert request.json()["video"]["type"] == "base64"
+
+
+@pytest.mark.parametrize("failing", ["open", "read"])
+def test_an_opencv_error_ends_the_video_with_an_error_naming_it(
+    cli: RunCLI,
+    fake_server: FakeServer,
+    clip: Path,
+    images_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    failing: str,
+) -> None:
+    real_capture = cv2.VideoCapture
+
+    class BreakingCapture:
+        """OpenCV's capture, failing when opened or at the third frame."""
+
+        def __init__(self, source: str) -> None:
+            if failing == "open":
+                raise cv2.error("no backend")
+            self._capture = real_capture(source)
+            self._reads = 0
+
+        def read(self) -> tuple[bool, Any]:
+            self._reads += 1
+            if failing == "read" and self._reads == 3:
+                raise cv2.error("decoder exploded")
+            return self._capture.read()  # type: ignore[no-any-return]
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._capture, name)
+
+    monkeypatch.setattr(cv2, "VideoCapture", BreakingCapture)
+    spec = tmp_path / "spec.json"
+    spec.write_text('{"version": "1.0", "inputs": [], "steps": [], "outputs": []}')
+    fake_server.on("POST", "/workflows/run", json_reply(200, {"outputs": [{"n": 1}]}))
+    chelsea = str(images_dir / "chelsea.png")
+    result = cli(
+        "infer", str(clip), chelsea, "--workflow-spec", str(spec), "--api-url", fake_server.url,
+        "--max-concurrent-requests", "1",
+    )  # fmt: skip
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    lines = result.lines()
+    frames = 2 if failing == "read" else 0
+    assert [line.get("frame") for line in lines[:frames]] == list(range(frames))
+    failed = lines[frames]
+    assert failed["ok"] is False
+    assert failed["input"] == str(clip)
+    assert str(clip) in failed["error"]["message"]
+    assert failed["error"]["type"] in ("InvalidInputError", "EncodingError")
+    assert lines[-1]["input"] == chelsea  # the next input still runs
+    assert lines[-1]["ok"] is True
+
+
+def test_a_workflow_on_a_video_without_opencv_says_how_to_install_it(
+    cli: RunCLI,
+    fake_server: FakeServer,
+    clip: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "cv2", None)
+    spec = tmp_path / "spec.json"
+    spec.write_text('{"version": "1.0", "inputs": [], "steps": [], "outputs": []}')
+    result = cli("infer", str(clip), "--workflow-spec", str(spec), "--api-url", fake_server.url)
+    assert result.code == 1
+    (line,) = result.lines()
+    assert line["error"]["type"] == "MissingDependencyError"
+    assert 'pip install "rf-client[video]"' in line["error"]["message"]
+    assert fake_server.requests == []
