@@ -5,7 +5,8 @@ Executed by path with the server venv's interpreter, as
 there, so this file imports nothing from rf_client. The package ships no server script
 outside Docker, so the app is assembled from its public classes. Configuration comes from
 environment variables, which ``inference`` reads once at import time; the caller sets them
-before starting this process.
+(``server_environment``) and prepares the working folder (``start()``) before starting this
+process.
 """
 
 from __future__ import annotations
@@ -15,9 +16,6 @@ import os
 from pathlib import Path
 
 _HOST = "127.0.0.1"
-# HttpInterface mounts these relative to the working folder and fails if they are missing;
-# the wheel does not ship the landing page, so empty folders stand in for it.
-_LANDING_FOLDERS = ("inference/landing/out/static", "inference/landing/out/_next/static")
 
 
 def _parse_arguments() -> tuple[int, Path]:
@@ -35,11 +33,7 @@ def main() -> None:
     port, work_dir = _parse_arguments()
     # The server resolves relative paths (landing page, and model ids that look like local
     # folders) against its working folder, so it gets a private one.
-    work_dir.mkdir(parents=True, exist_ok=True)
     os.chdir(work_dir)
-    for folder in _LANDING_FOLDERS:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("INFERENCE_HOME", os.environ.get("MODEL_CACHE_DIR", "cache"))
 
     # Third-party modules of the server venv only; the dev venv's type checker cannot see them.
     import uvicorn

@@ -175,8 +175,17 @@ def _inspect_unlocked(instance: InstanceLayout) -> tuple[ServerRecord, ProcessCh
     return None  # A start or stop is under way; it deals with the stale record.
 
 
+# HttpInterface mounts these relative to the server's working folder and fails if they are
+# missing; the wheel does not ship the landing page, so empty folders stand in for it.
+_LANDING_FOLDERS = ("inference/landing/out/static", "inference/landing/out/_next/static")
+
+
 def _prepare_state_folder(instance: InstanceLayout) -> None:
-    for folder in ("inference/landing/out/static", "inference/landing/out/_next/static"):
+    """Create the server's working folder (with the landing-page folders) and its cache.
+
+    The only place they are made: the launcher just changes into the working folder.
+    """
+    for folder in _LANDING_FOLDERS:
         (instance.work_dir / folder).mkdir(parents=True, exist_ok=True)
     instance.cache_dir.mkdir(parents=True, exist_ok=True)
 
