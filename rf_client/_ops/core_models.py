@@ -23,9 +23,9 @@ from rf_client._batch import BatchOutcome
 from rf_client._context import CallContext
 from rf_client._http import Request
 from rf_client._images import prepare_image
-from rf_client._ops.inference import check_images, chunks, flatten, generated_v1
+from rf_client._ops.inference import check_images, chunks, flatten, generated_v1, per_item
 from rf_client._ops.registry import billing_query
-from rf_client._plan import Plan, gather, send
+from rf_client._plan import Plan, gather, offload, send
 from rf_client.config import HTTPClientMode
 from rf_client.errors import (
     APIStatusError,
@@ -219,6 +219,7 @@ class ImageRoute:
             (routes whose request takes one image only fix it at 1).
         split: Splits an answer into per-image results.
         advise: Adds advice to an error answer of this route.
+        offload_shape: Shaping decodes images (depth maps): run it off the event loop.
     """
 
     operation: str
@@ -227,6 +228,7 @@ class ImageRoute:
     batch_size: int | None = None
     split: Split = per_image
     advise: Advise | None = None
+    offload_shape: bool = False
 
 
 def post_images(
@@ -236,24 +238,36 @@ def post_images(
 
     Inputs are checked before anything is sent. Images go at their own size (1.8.3 does not
     downsize for core models) and are prepared inside each request's plan, so encoding
-    overlaps with requests in flight. A failed request fails each of its images.
+    overlaps with requests in flight. An image that cannot be prepared fails alone; a failed
+    request fails each of the images it carried.
     """
     check_images(inputs)
     size = route.batch_size or ctx.configuration.max_batch_size
-    plans = (_post_batch(ctx, route, batch, shape) for batch in chunks(inputs, size))
+
+    def prepare(item: object) -> Plan[InferenceRequestImage]:
+        return request_image(ctx, item, checked=True)
+
+    def request(images: list[InferenceRequestImage]) -> Plan[list[T]]:
+        return _post_batch(ctx, route, images, shape)
+
+    plans = (per_item(batch, prepare, request) for batch in chunks(inputs, size))
     outcomes = yield from gather(plans, ctx.configuration.max_concurrent_requests)
     return flatten(outcomes, [len(batch) for batch in chunks(inputs, size)])
 
 
 def _post_batch(
-    ctx: CallContext, route: ImageRoute, batch: Sequence[object], shape: ItemShape[T]
+    ctx: CallContext,
+    route: ImageRoute,
+    images: Sequence[InferenceRequestImage],
+    shape: ItemShape[T],
 ) -> Plan[list[T]]:
-    images: list[InferenceRequestImage] = []
-    for item in batch:
-        images.append((yield from request_image(ctx, item)))
-    body = route.body(images[0] if len(images) == 1 else images)
+    body = route.body(images[0] if len(images) == 1 else list(images))
     data, endpoint = yield from post(ctx, route.operation, body, route.path, route.advise)
-    return [shape(result, endpoint) for result in route.split(data, len(batch), endpoint)]
+    results = route.split(data, len(images), endpoint)
+    if not route.offload_shape:
+        return [shape(result, endpoint) for result in results]
+    # Decoding (depth maps: a PNG and numpy per image) stays off the event loop.
+    return (yield from offload(lambda: [shape(result, endpoint) for result in results]))
 
 
 def only_image(image: ImageField) -> InferenceRequestImage:
@@ -264,11 +278,16 @@ def only_image(image: ImageField) -> InferenceRequestImage:
     return image
 
 
-def request_image(ctx: CallContext, item: object) -> Plan[InferenceRequestImage]:
-    """One input as the request's ``{"type": "base64", "value": ...}`` image."""
+def request_image(
+    ctx: CallContext, item: object, *, checked: bool = False
+) -> Plan[InferenceRequestImage]:
+    """One input as the request's ``{"type": "base64", "value": ...}`` image.
+
+    ``checked`` says ``item`` went through ``check_image`` already (it is not checked again).
+    """
     from rf_api_v1.models import InferenceRequestImage
 
-    prepared = yield from prepare_image(item, None, ctx.options)
+    prepared = yield from prepare_image(item, None, ctx.options, checked=checked)
     return InferenceRequestImage(type_="base64", value=prepared.base64())
 
 

@@ -87,10 +87,12 @@ def depth_estimation(
             source_info=fields.source_info,
         )
 
-    route = (
-        ImageRoute("depth.estimate_depth_with_model_id", body, path=(model,), batch_size=1)
-        if model_id_in_path
-        else ImageRoute("depth.estimate_depth", body, batch_size=1)
+    route = ImageRoute(
+        "depth.estimate_depth_with_model_id" if model_id_in_path else "depth.estimate_depth",
+        body,
+        path=(model,) if model_id_in_path else (),
+        batch_size=1,
+        offload_shape=True,  # the depth map is decoded (PNG or nested lists) into numpy
     )
     return post_images(ctx, inputs, route, shape)
 

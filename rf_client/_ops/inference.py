@@ -154,14 +154,56 @@ def chunks(items: Sequence[object], size: int) -> Iterator[Sequence[object]]:
         yield items[start : start + size]
 
 
-def flatten(batches: Sequence[Outcome[list[T]]], sizes: Sequence[int]) -> BatchOutcome[T]:
-    """Per-request outcomes to per-image outcomes: a failed request fails each of its images."""
+P = TypeVar("P")
+
+
+def per_item(
+    batch: Sequence[object],
+    prepare: Callable[[object], Plan[P]],
+    request: Callable[[list[P]], Plan[list[T]]],
+) -> Plan[list[Outcome[T]]]:
+    """Prepare each item of ``batch``, send the prepared ones in one ``request``; per-item outcomes.
+
+    An item that cannot be prepared (a URL that cannot be downloaded, a body corrupt past its
+    header) gets its own error and the others still go; a failed request fails only the items
+    it carried. Never raises an rf-client error: every item's is in its outcome.
+    """
+    prepared: list[P | RFClientError] = []
+    for item in batch:
+        try:
+            prepared.append((yield from prepare(item)))
+        except RFClientError as error:
+            prepared.append(error)
+    ready = [p for p in prepared if not isinstance(p, RFClientError)]
+    results: Iterator[T] = iter(())
+    failure: RFClientError | None = None
+    if ready:
+        try:
+            results = iter((yield from request(ready)))
+        except RFClientError as error:
+            failure = error
+    return [
+        Outcome(error=item)
+        if isinstance(item, RFClientError)
+        else Outcome(error=failure)
+        if failure is not None
+        else Outcome(value=next(results))
+        for item in prepared
+    ]
+
+
+def flatten(batches: Sequence[Outcome[list[Outcome[T]]]], sizes: Sequence[int]) -> BatchOutcome[T]:
+    """Per-request lists of per-item outcomes, in order, as one batch outcome.
+
+    A request plan that failed as a whole (it should not: :func:`per_item` keeps errors with
+    their items) fails each of its ``sizes`` items.
+    """
     outcomes: list[Outcome[T]] = []
     for batch, size in zip(batches, sizes, strict=True):
         if batch.error is not None:
             outcomes.extend(Outcome(error=batch.error) for _ in range(size))
         else:
-            outcomes.extend(Outcome(value=prediction) for prediction in batch.unwrap())
+            outcomes.extend(batch.unwrap())
     return BatchOutcome(outcomes)
 
 
@@ -224,56 +266,47 @@ def infer_v1(
 
     ``expected_tasks`` (typed API) refuses a model of another task type before sending images.
     """
+    # Mode and model id are checked before the images, the images before the model is fetched.
     ctx.require_v1("infer_from_api_v1")
     ctx.model_id(model_id, "infer")
     check_images(inputs)
     model = yield from resolve_v1_model(ctx, model_id, "infer", expected_tasks)
     batch_size = ctx.configuration.max_batch_size
-    plans = (
-        infer_v1_request(
-            ctx,
-            model.route,
-            model.model_id,
-            model.task_type,
-            batch,
-            model.max_size,
-            shape,
-            checked=True,
-        )
-        for batch in chunks(inputs, batch_size)
-    )
+
+    def prepare(item: object) -> Plan[PreparedImage]:
+        return prepare_image(item, model.max_size, ctx.options, checked=True)
+
+    def request(prepared: list[PreparedImage]) -> Plan[list[T]]:
+        return send_v1_request(ctx, model, prepared, shape)
+
+    plans = (per_item(batch, prepare, request) for batch in chunks(inputs, batch_size))
     outcomes = yield from gather(plans, ctx.configuration.max_concurrent_requests)
-    for outcome in outcomes:
-        forget_if_gone(ctx, model.model_id, outcome.error)
-    return flatten(outcomes, [len(batch) for batch in chunks(inputs, batch_size)])
+    result = flatten(outcomes, [len(batch) for batch in chunks(inputs, batch_size)])
+    for error in result.errors.values():
+        forget_if_gone(ctx, model.model_id, error)
+    return result
 
 
-def infer_v1_request(
-    ctx: CallContext,
-    route: ModelRoute,
-    model_id: str,
-    task_type: str,
-    batch: Sequence[object],
-    max_size: tuple[int, int] | None,
-    shape: Shape[T],
-    *,
-    checked: bool = False,
+def infer_v1_request(ctx: CallContext, model: V1Model, item: object, shape: Shape[T]) -> Plan[T]:
+    """One v1 request with one image (a stream's frame, say); its shaped result."""
+    prepared = yield from prepare_image(item, model.max_size, ctx.options)
+    results = yield from send_v1_request(ctx, model, [prepared], shape)
+    return results[0]
+
+
+def send_v1_request(
+    ctx: CallContext, model: V1Model, prepared: Sequence[PreparedImage], shape: Shape[T]
 ) -> Plan[list[T]]:
-    """One v1 request with ``batch`` images; one result per image, in order.
-
-    ``checked`` says every image of ``batch`` went through ``check_image`` already.
-    """
+    """One v1 request carrying the ``prepared`` images; one shaped result per image, in order."""
     from rf_api_v1 import models
 
-    prepared: list[PreparedImage] = []
-    for item in batch:
-        prepared.append((yield from prepare_image(item, max_size, ctx.options, checked=checked)))
+    route = model.route
     # The request's document never leaves rf-client: the images stay bytes (json_body).
     images = [{"type": "base64", "value": image.base64_bytes()} for image in prepared]
     fields: dict[str, Any] = {
-        "model_id": model_id,
+        "model_id": model.model_id,
         "image": images[0] if len(images) == 1 else images,
-        **ctx.configuration.to_api_call_parameters(ctx.mode, task_type),
+        **ctx.configuration.to_api_call_parameters(ctx.mode, model.task_type),
     }
     key = ctx.legacy_api_key()
     if key:
@@ -285,10 +318,10 @@ def infer_v1_request(
     reply = yield from send(ctx.authorised(Request.from_generated(kwargs)), ctx.options)
     data = reply.json()
     predictions = data if isinstance(data, list) else [data]
-    if len(predictions) != len(batch) or not all(isinstance(p, dict) for p in predictions):
+    if len(predictions) != len(prepared) or not all(isinstance(p, dict) for p in predictions):
         raise ResponseValidationError(
-            f"{reply.endpoint} answered {len(predictions)} predictions for {len(batch)} images; "
-            "the server may not support batches (set max_batch_size=1)."
+            f"{reply.endpoint} answered {len(predictions)} predictions for {len(prepared)} "
+            "images; the server may not support batches (set max_batch_size=1)."
         )
     return (yield from shape_predictions(shape, predictions, prepared, reply.endpoint))
 

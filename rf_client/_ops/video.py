@@ -2,8 +2,8 @@
 
 A stream (:func:`start_stream`) resolves the model once, opens its source, and then runs one
 plan per frame (:func:`frame_plan`): read the frame from the source (off the event loop), then
-send it with the very request plan ``infer`` uses for one image
-(:func:`~rf_client._ops.inference.infer_v1_request` / ``infer_v0_request``). The caller runs the
+send it with the request plans ``infer`` uses (:func:`~rf_client._ops.inference.infer_v1_request`,
+one image through ``send_v1_request``, / ``infer_v0_request``). The caller runs the
 frame plans with the driver's ordered iteration, so at most ``max_concurrent_requests`` frames
 are in flight, frames are read only as the window frees, and results come out in frame order.
 
@@ -179,13 +179,10 @@ def frame_inference_v1(
 
     def infer(payload: object) -> Plan[T]:
         try:
-            results = yield from infer_v1_request(
-                ctx, model.route, model.model_id, model.task_type, [payload], model.max_size, shape
-            )
+            return (yield from infer_v1_request(ctx, model, payload, shape))
         except APIStatusError as error:
             forget_if_gone(ctx, model.model_id, error)
             raise
-        return results[0]
 
     return infer
 

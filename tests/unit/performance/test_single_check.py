@@ -135,6 +135,19 @@ def test_downsizing_opens_an_image_again_only_to_learn_its_size(
     assert len(opens) == 6
 
 
+def test_core_models_check_each_input_once(
+    fake_server: FakeServer, images_dir: Path, opens: list[object]
+) -> None:
+    fake_server.on(
+        "POST", "/clip/embed_image", json_reply(200, {"embeddings": [[0.0], [1.0]], "time": 0.1})
+    )
+    client = InferenceHTTPClient(fake_server.url).configure(
+        InferenceConfiguration(max_batch_size=2)
+    )
+    client.get_clip_image_embeddings([str(images_dir / "rocket.jpg"), str(images_dir / "page.png")])
+    assert len(opens) == 2  # the check before sending; preparing does not check again
+
+
 def test_other_callers_check_each_input_once_inside_prepare(
     images_dir: Path, reads: Counter[str], opens: list[object]
 ) -> None:
