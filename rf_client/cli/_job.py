@@ -223,7 +223,7 @@ class InferJob:
             return
         frames = frame_count(video.source) if "://" not in video.source else None
         if frames is None:
-            self.progress.total = None
+            self.progress.mark_total_unknown()
         else:
             self.progress.add_total(frames - 1)
         if isinstance(self.target, WorkflowTarget):

@@ -29,6 +29,9 @@ def _duration(seconds: float) -> str:
 class Progress:
     """Counts finished items; draws the bar when enabled.
 
+    Whether the bar shows is decided again whenever the total changes: a single video counts
+    as one item until its length is known, and its frames then make the job long enough.
+
     Args:
         total: Items expected, or None when unknown (a video stream).
         stream: Where to draw (stderr).
@@ -44,7 +47,10 @@ class Progress:
         enabled: bool = True,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        self.total = total
+        # The items known to come, and whether a source of unknown length (a live stream)
+        # makes the total unknown: kept apart, so that neither loses the other.
+        self._known = total or 0
+        self._unknown = total is None
         self.done = 0
         self.failed = 0
         self._stream = stream
@@ -53,7 +59,17 @@ class Progress:
         self._visible = False
         self._last_draw = 0.0
         is_terminal = getattr(stream, "isatty", lambda: False)()
-        self._draws = enabled and is_terminal and (total is None or total >= MIN_ITEMS_FOR_BAR)
+        self._can_draw = enabled and is_terminal
+
+    @property
+    def total(self) -> int | None:
+        """Items expected, or None while a source of unknown length is part of the job."""
+        return None if self._unknown else self._known
+
+    @property
+    def _draws(self) -> bool:
+        total = self.total
+        return self._can_draw and (total is None or total >= MIN_ITEMS_FOR_BAR)
 
     @property
     def elapsed(self) -> float:
@@ -62,7 +78,14 @@ class Progress:
 
     def add_total(self, extra: int) -> None:
         """Expect ``extra`` more items (a video's frames, once known)."""
-        self.total = (self.total or 0) + extra
+        self._known += extra
+
+    def mark_total_unknown(self) -> None:
+        """A source of unknown length joins the job: the bar shows counts, not a fraction.
+
+        The items known so far are kept (:meth:`add_total` still adds to them).
+        """
+        self._unknown = True
 
     def advance(self, items: int = 1, failed: int = 0) -> None:
         """Count ``items`` finished items, ``failed`` of them failed; redraw at most 10 times/s."""

@@ -234,3 +234,24 @@ def test_failed_items_are_counted_not_kept(error_class: type[RFClientError], cod
     assert alive() is None
     assert emitter.rows[0].input == "clip #1"
     assert exit_code_for_failures(emitter.failures, emitter.succeeded) == code
+
+
+def test_the_bar_appears_once_a_video_makes_the_job_long_enough() -> None:
+    stream, clock = Terminal(), Clock()
+    progress = Progress(1, stream, clock=clock)  # one video, its length not known yet
+    progress.add_total(99)  # its 100 frames
+    clock.now += 1
+    progress.advance()
+    assert "1/100" in stream.getvalue()
+
+
+def test_an_unknown_length_keeps_the_total_unknown_whatever_is_added_later() -> None:
+    stream, clock = Terminal(), Clock()
+    progress = Progress(3, stream, clock=clock)
+    progress.mark_total_unknown()  # a live stream
+    progress.add_total(5)  # then a video of 6 frames
+    assert progress.total is None
+    clock.now += 1
+    progress.advance(10)
+    assert "10 items 10.0 items/s" in stream.getvalue()
+    assert "10/" not in stream.getvalue()

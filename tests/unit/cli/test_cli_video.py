@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
+from rf_client.cli import main
 from tests.support.canned import serve_model
 from tests.support.fake_server import FakeServer, RecordedRequest, Reply, json_reply
 from tests.unit.cli.conftest import RunCLI
@@ -203,3 +205,22 @@ def test_a_workflow_on_a_video_without_opencv_says_how_to_install_it(
     assert line["error"]["type"] == "MissingDependencyError"
     assert 'pip install "rf-client[video]"' in line["error"]["message"]
     assert fake_server.requests == []
+
+
+class Terminal(io.StringIO):
+    """A text stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_single_video_gets_a_progress_bar_counting_its_frames(
+    fake_server: FakeServer, clip: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serve_model(fake_server, "coco/3")
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    code = main(["infer", str(clip), "--model-id", "coco/3", "--api-url", fake_server.url])
+    assert code == 0
+    # The last frame always redraws the bar, whatever the redraw interval.
+    assert f"] {FRAMES}/{FRAMES} 100%" in terminal.getvalue()
