@@ -146,9 +146,26 @@ class Demo:
         self.run("models", "list")
 
 
+class ServerNotStoppedError(Exception):
+    """The demo's own server could not be stopped (after the job, or after an error)."""
+
+    def __init__(self, port: int, cause: ServerManagementError) -> None:
+        super().__init__(
+            f"the demo's server on port {port} could not be stopped: {cause}\n"
+            f"stop it with: rf-client server stop --port {port}"
+        )
+        self.port = port
+
+
 @contextlib.contextmanager
 def local_server() -> Iterator[str]:
-    """Install (if needed), build the offline models, start a server; its URL. Always stops."""
+    """Install (if needed), build the offline models, start a server; its URL. Always stops.
+
+    Raises:
+        ServerManagementError: The server could not be installed, built for or started.
+        ServerNotStoppedError: The block ended normally but the server could not be stopped.
+            When the block raised, that error goes on and the stop failure is printed.
+    """
     layout = ServerLayout.from_environment()
     if not is_installed(layout):
         say(
@@ -161,13 +178,24 @@ def local_server() -> Iterator[str]:
         say(f"built the offline models {', '.join(models.model_ids)}")
         say("starting the server on a free loopback port (about 15 s)...")
         server = LocalServer(models_dir=models.models_dir, layout=layout)
+        handle = server.start()  # A failed start stops what it launched itself.
         try:
-            handle = server.start()
             say(f"server running at {handle.url} (pid {handle.pid}, log {handle.log_path})")
             yield handle.url
-        finally:
+        except BaseException:
+            # The block's own error (Ctrl-C too) goes on; a failed stop on top of it is only
+            # printed, so it does not take that error's place.
+            try:
+                server.stop()
+            except ServerManagementError as error:
+                say(f"\n{ServerNotStoppedError(handle.port, error)}")
+            raise
+        try:
             server.stop()
-            say("the demo's server was stopped")
+        except ServerManagementError as error:
+            # Not "could not be prepared": the job has run by now.
+            raise ServerNotStoppedError(handle.port, error) from error
+        say("the demo's server was stopped")
 
 
 def annotated_files(output: Path) -> list[Path]:
@@ -203,13 +231,16 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 def demo(argv: Sequence[str] | None = None) -> int:
     """Run the demo; the exit code (0 when every command succeeded)."""
     arguments = parse_arguments(argv)
-    os.chdir(ROOT)  # the commands name the sample files relative to the repository
-    output: Path = arguments.output_dir
+    # Paths the user gave are relative to the caller's folder, so resolve them before the
+    # chdir; the commands name the sample files relative to the repository.
+    output = arguments.output_dir.expanduser().resolve()
+    os.chdir(ROOT)
     for step in ("detection", "segmentation", "keypoints", "template-matching", "qr", "video"):
         shutil.rmtree(output / step, ignore_errors=True)
     started = time.monotonic()
     demo_run = Demo(output)
     heading("rf-client demo")
+    server_left_running = False
     try:
         with contextlib.ExitStack() as stack:
             url = arguments.api_url or stack.enter_context(local_server())
@@ -219,6 +250,9 @@ def demo(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         say("\ninterrupted")
         return EXIT_INTERRUPTED
+    except ServerNotStoppedError as error:
+        say(f"\n{error}")  # The job ran: its results are still reported below.
+        server_left_running = True
     except ServerManagementError as error:
         say(f"\nthe local server could not be prepared: {error}")
         return 1
@@ -231,7 +265,7 @@ def demo(argv: Sequence[str] | None = None) -> int:
     if demo_run.failed:
         say("failed: " + "; ".join(demo_run.failed))
         return 1
-    return EXIT_OK
+    return 1 if server_left_running else EXIT_OK
 
 
 if __name__ == "__main__":
