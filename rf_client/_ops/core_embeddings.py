@@ -108,7 +108,8 @@ def clip_compare(
         raise InvalidInputError(
             f"subject must be a string when subject_type='text', not a {type(subject).__name__}."
         )
-    prompts = prompt if isinstance(prompt, list) else [prompt]
+    # Several image prompts may come as any sequence (a tuple too), as everywhere else.
+    prompts = list(prompt) if isinstance(prompt, list | tuple) else [prompt]
     if prompt_type == "text":
         check_texts(prompt, "prompt")
     else:
@@ -117,13 +118,15 @@ def clip_compare(
         check_images([subject])
     fields = common_fields(ctx)
     subject_value: InferenceRequestImage | str = (
-        (yield from request_image(ctx, subject)) if subject_type == "image" else str(subject)
+        (yield from request_image(ctx, subject, checked=True))
+        if subject_type == "image"
+        else str(subject)
     )
     prompt_value: Any = prompt
     if prompt_type == "image":
         images: list[InferenceRequestImage] = []
         for item in prompts:
-            images.append((yield from request_image(ctx, item)))
+            images.append((yield from request_image(ctx, item, checked=True)))
         # One image goes as an object, several as a list (1.8.3's inject_images_into_payload).
         prompt_value = images[0] if len(images) == 1 else images
     body = ClipCompareRequest(

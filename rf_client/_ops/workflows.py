@@ -255,7 +255,8 @@ def encode_workflow_images(ctx: CallContext, images: Mapping[str, object]) -> Pl
     """Each input's image(s) as ``{"type": "base64", "value": ...}``, nesting kept.
 
     Images go at their own size: inference-sdk 1.8.3 does not downsize workflow inputs either
-    (the workflow, not the client, knows what size its blocks need).
+    (the workflow, not the client, knows what size its blocks need). ``images`` went through
+    :func:`check_workflow_images`: they are not checked again.
     """
     encoded: dict[str, Any] = {}
     for name, value in images.items():
@@ -269,7 +270,7 @@ def _encode_nested_image(ctx: CallContext, value: object) -> Plan[Any]:
         for item in value:
             items.append((yield from _encode_nested_image(ctx, item)))
         return items
-    image = yield from prepare_image(value, None, ctx.options)
+    image = yield from prepare_image(value, None, ctx.options, checked=True)
     return {"type": "base64", "value": image.base64()}
 
 

@@ -243,6 +243,16 @@ def test_compare_with_one_image_prompt_sends_an_object(
     assert fake_server.requests[0].json()["prompt"] == {"type": "base64", "value": encoded(cat)}
 
 
+def test_compare_takes_image_prompts_as_a_tuple(
+    fake_server: FakeServer, call: Call, cat: str, encoded: Encoded
+) -> None:
+    fake_server.on("POST", "/clip/compare", json_reply(200, {"similarity": [0.5, 0.5]}))
+    client = InferenceHTTPClient(fake_server.url)
+    call(client, "clip_compare", "a cat", (cat, cat), "text", "image")
+    image = {"type": "base64", "value": encoded(cat)}
+    assert fake_server.requests[0].json()["prompt"] == [image, image]
+
+
 def test_typed_compare(fake_server: FakeServer, call: Call, cat: str) -> None:
     fake_server.on("POST", "/clip/compare", json_reply(200, {"similarity": [0.25, 0.75]}))
     result = call(InferenceHTTPClient(fake_server.url), "typed.clip.compare", cat, ["a", "b"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 import pytest
@@ -78,15 +79,21 @@ def test_images_go_one_per_request_concurrently_and_come_back_in_order(
     fake_server: FakeServer, call: Call, cat: str, rocket: str, encoded: Encoded
 ) -> None:
     others_arrived = threading.Event()
+    first_arrived = threading.Event()
 
     def slow_first(request: RecordedRequest) -> Reply:
         reply = ocr_answer(request)
         if request.json()["image"]["value"] != encoded(cat):
+            # Held until the first image's request is in too: the requests overlap whichever
+            # is encoded first (a sequential client would wait out the timeout here).
             others_arrived.set()
+            first_arrived.wait(timeout=5)
             return reply
-        # The first image answers last, and only once another request is in flight: order
-        # must not follow completion, and a sequential client would keep max_in_flight at 1.
+        # The first image answers last, once another request is in flight: order must not
+        # follow completion.
+        first_arrived.set()
         others_arrived.wait(timeout=5)
+        time.sleep(0.05)
         return reply
 
     fake_server.on("POST", "/ocr/trocr", handler=slow_first)
