@@ -8,6 +8,7 @@ import json
 import shutil
 from typing import TextIO
 
+from rf_client.cli._artefacts import PendingFile
 from rf_client.cli._jsonable import JSONValue
 from rf_client.cli._progress import Progress
 from rf_client.cli._table import Row, render_table
@@ -23,12 +24,15 @@ class ItemReport:
         row: Its table row.
         error: The error when it failed.
         warnings: Things that went wrong besides (e.g. an image that could not be saved).
+        pending: Images to write with ``--output-dir`` before the report is printed: their
+            names are given then, in input order.
     """
 
     record: dict[str, JSONValue]
     row: Row
     error: RFClientError | None = None
     warnings: tuple[str, ...] = ()
+    pending: tuple[PendingFile, ...] = ()
 
 
 class Emitter:

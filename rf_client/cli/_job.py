@@ -13,6 +13,7 @@ frame read with OpenCV.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import time
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from rf_client._images import check_image, load_image_bytes
 from rf_client.cli._annotate import detection_results
-from rf_client.cli._artefacts import OutputFolder, safe_stem
+from rf_client.cli._artefacts import OutputFolder, PendingFile, safe_stem
 from rf_client.cli._common import error_report
 from rf_client.cli._emit import Emitter, ItemReport
 from rf_client.cli._inputs import ImageInput, Input, VideoInput
@@ -125,7 +126,7 @@ class InferJob:
         except RFClientError as error:
             items: Sequence[Input | None] = inputs or [None]
             for item in items:
-                self.emitter.emit(self._report(item, None, None, error, 0.0, None))
+                self._emit(self._report(item, None, None, error, 0.0, None))
             return False
         return True
 
@@ -151,12 +152,12 @@ class InferJob:
         for reports in run_in_order(tasks, self.limit):
             done += 1
             for report in reports:
-                self.emitter.emit(report)
+                self._emit(report)
             if self._note_unreachable(reports):
                 break
         for items, _ in units[done:]:
             for item in items:
-                self.emitter.emit(self._report(item, None, None, self.unreachable, 0.0, None))
+                self._emit(self._report(item, None, None, self.unreachable, 0.0, None))
 
     def _check(self, item: ImageInput | None) -> RFClientError | None:
         if self.unreachable is not None:
@@ -216,7 +217,7 @@ class InferJob:
 
     def _video(self, video: VideoInput) -> None:
         if self.unreachable is not None:
-            self.emitter.emit(self._report(video, None, None, self.unreachable, 0.0, None))
+            self._emit(self._report(video, None, None, self.unreachable, 0.0, None))
             return
         if isinstance(self.target, ModelTarget) and self.task_type == ACTION_RECOGNITION_TASK:
             self._whole_clip(video, self.target)
@@ -239,7 +240,7 @@ class InferJob:
         except RFClientError as failure:
             value, error = None, failure
         seconds = time.monotonic() - started
-        self.emitter.emit(self._report(video, None, value, error, seconds, None))
+        self._emit(self._report(video, None, value, error, seconds, None))
 
     def _stream_frames(self, video: VideoInput, target: ModelTarget) -> None:
         last = time.monotonic()
@@ -248,7 +249,7 @@ class InferJob:
                 video.source, model_id=target.model_id, on_error="yield"
             )
         except RFClientError as error:  # OpenCV missing, nothing at that path
-            self.emitter.emit(self._report(video, None, None, error, 0.0, None))
+            self._emit(self._report(video, None, None, error, 0.0, None))
             return
         try:
             for reference, frame, outcome in stream:
@@ -259,11 +260,11 @@ class InferJob:
                 else:
                     loader = functools.partial(as_picture, frame) if self.folder else None
                     report = self._report(video, reference, outcome, None, seconds, loader)
-                self.emitter.emit(report)
+                self._emit(report)
                 if self._note_unreachable([report]):
                     return
         except RFClientError as error:  # the source cannot be opened or read
-            self.emitter.emit(self._report(video, None, None, error, 0.0, None))
+            self._emit(self._report(video, None, None, error, 0.0, None))
         finally:
             stream.close()
 
@@ -281,7 +282,7 @@ class InferJob:
 
         for reports in run_in_order(tasks(), self.limit):
             for report in reports:
-                self.emitter.emit(report)
+                self._emit(report)
             if self._note_unreachable(reports):
                 return
 
@@ -295,6 +296,17 @@ class InferJob:
         return [self._report(video, number, value, error, time.monotonic() - started, loader)]
 
     # Reports.
+
+    def _emit(self, report: ItemReport) -> None:
+        """Write the report's images (names claimed here, in input order), then print it."""
+        if report.pending and self.folder is not None:
+            files, warnings = self.folder.write(report.pending)
+            if files:
+                report.record["files"] = list(files)
+            report = dataclasses.replace(
+                report, warnings=report.warnings + tuple(warnings), pending=()
+            )
+        self.emitter.emit(report)
 
     def _report(
         self,
@@ -320,15 +332,13 @@ class InferJob:
         if isinstance(frame, int):
             stem += f"_f{frame:06d}"
         warnings: list[str] = []
-        files: list[str] = []
-        data = self._jsonable(result, stem, files, warnings)
+        pending: list[PendingFile] = []
+        data = self._jsonable(result, stem, pending, warnings)
         if loader is not None:
             annotated = self._annotate(result, stem, loader, warnings)
             if annotated is not None:
-                files.insert(0, annotated)
+                pending.insert(0, annotated)
         record: dict[str, JSONValue] = {**head, "ok": True, "result": data}
-        if files:
-            record["files"] = list(files)
         found = (
             describe_workflow_outputs(result)
             if isinstance(self.target, WorkflowTarget)
@@ -337,21 +347,22 @@ class InferJob:
             else str(result)
         )
         row = Row(shown, found, top_confidence(result), seconds, ok=True)
-        return ItemReport(record, row, None, tuple(warnings))
+        return ItemReport(record, row, None, tuple(warnings), tuple(pending))
 
     def _jsonable(
-        self, result: object, stem: str, files: list[str], warnings: list[str]
+        self, result: object, stem: str, pending: list[PendingFile], warnings: list[str]
     ) -> JSONValue:
-        """``result`` made JSON-safe, its images saved when ``--output-dir`` is given.
+        """``result`` made JSON-safe; with ``--output-dir`` its images go to ``pending``.
 
-        Never raises: an image that cannot be saved or encoded costs a warning, not the item
-        (nor the items after it).
+        Never raises: an image that cannot be encoded costs a warning, not the item (nor the
+        items after it).
         """
         if self.folder is not None:
             try:
-                return to_jsonable(result, self.folder.image_hook(stem, files))
-            # Anything, not only OSError: a result holding an odd image must not end the job.
+                return to_jsonable(result, self.folder.image_hook(stem, pending))
+            # Anything: a result holding an odd image must not end the job.
             except Exception as error:  # noqa: BLE001
+                pending.clear()  # the result below holds its images itself
                 warnings.append(
                     f"cannot save the images of {stem} in {self.folder.folder}: "
                     f"{self._describe(error)}"
@@ -371,8 +382,8 @@ class InferJob:
 
     def _annotate(
         self, result: object, stem: str, loader: PictureLoader, warnings: list[str]
-    ) -> str | None:
-        """Draw ``result`` on the item's image and save it; the path written, or None.
+    ) -> PendingFile | None:
+        """Draw ``result`` on the item's image, encoded to be written; None when not drawn.
 
         Never raises: a picture that cannot be loaded, drawn on or saved (a server sent a box
         the drawing library refuses, the disk is full, ...) costs a warning; the item's result
@@ -387,7 +398,7 @@ class InferJob:
             )
             return None
 
-    def _draw(self, result: object, stem: str, loader: PictureLoader) -> str | None:
+    def _draw(self, result: object, stem: str, loader: PictureLoader) -> PendingFile | None:
         assert self.folder is not None
         picture = loader()
         if picture is None:
@@ -405,7 +416,7 @@ class InferJob:
             drawn = [result]
         else:
             return None
-        return str(self.folder.annotate(picture, stem, drawn))
+        return self.folder.annotated(picture, stem, drawn)
 
     def _describe(self, error: BaseException) -> str:
         """An unexpected error in one line, secrets redacted, for a warning."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -10,11 +11,11 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from rf_client.cli import _artefacts
+from rf_client.cli import _artefacts, _job
 from rf_client.cli._annotate import class_colour, draw_predictions
 from rf_client.cli._artefacts import OutputFolder, safe_stem
-from tests.support.canned import serve_model
-from tests.support.fake_server import FakeServer, json_reply
+from tests.support.canned import image_size, prediction_for, serve_model
+from tests.support.fake_server import FakeServer, RecordedRequest, Reply, json_reply
 from tests.unit.cli.conftest import RunCLI
 
 Pixel = tuple[int, ...]
@@ -217,3 +218,46 @@ def test_draw_predictions_drops_points_it_cannot_draw_and_keeps_the_box() -> Non
     drawn = draw_predictions(image, [{"predictions": [prediction]}])
     assert drawn.getpixel((30, 50)) != (255, 255, 255)  # the box's left edge
     assert drawn.getpixel((50, 50)) == (255, 255, 255)  # no polygon fill inside
+
+
+def test_output_names_follow_input_order_whichever_request_finishes_first(
+    cli: RunCLI,
+    fake_server: FakeServer,
+    images_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    serve_model(fake_server, "m/1")
+    first, second = tmp_path / "a" / "photo.png", tmp_path / "b" / "photo.png"
+    for source, copy in ((images_dir / "chelsea.png", first), (images_dir / "rocket.jpg", second)):
+        copy.parent.mkdir()
+        copy.write_bytes(source.read_bytes())
+    second_done = threading.Event()
+    report = _job.InferJob._report
+
+    def reporting(self: _job.InferJob, item: Any, *args: Any) -> Any:
+        made = report(self, item, *args)
+        if item is not None and item.source == str(second):
+            second_done.set()
+        return made
+
+    def answer(request: RecordedRequest) -> Reply:
+        width, height = image_size(request.json()["image"]["value"])
+        if width == 451:  # the first input: held until the second one is fully handled
+            assert second_done.wait(timeout=30)
+        return json_reply(200, prediction_for("object-detection", width, height))
+
+    monkeypatch.setattr(_job.InferJob, "_report", reporting)
+    fake_server.on("POST", "/infer/object_detection", handler=answer)
+    out = tmp_path / "out"
+    result = cli(
+        "infer", str(first), str(second), "--model-id", "m/1", "--api-url", fake_server.url,
+        "--output-dir", str(out), "--max-batch-size", "1", "--max-concurrent-requests", "2",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert [line["files"] for line in result.lines()] == [
+        [str(out / "photo.jpg")],
+        [str(out / "photo-2.jpg")],
+    ]
+    with Image.open(out / "photo.jpg") as annotated:
+        assert annotated.size == (451, 300)  # the first input's picture

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from rf_client.cli._artefacts import OutputFolder
+from rf_client.cli._artefacts import OutputFolder, PendingFile
 from tests.support.canned import image_size
 from tests.support.fake_server import FakeServer, RecordedRequest, Reply, json_reply
 from tests.unit.cli.conftest import RunCLI
@@ -209,7 +209,7 @@ def test_an_image_output_that_cannot_be_saved_is_inlined_with_a_warning(
 ) -> None:
     fake_server.on("POST", "/workflows/run", handler=_outputs_for)
 
-    def refusing_hook(self: OutputFolder, stem: str, written: list[str]) -> Any:
+    def refusing_hook(self: OutputFolder, stem: str, pending: list[PendingFile]) -> Any:
         def hook(image: Any, path: Any) -> Any:
             raise RuntimeError("the encoder gave up")
 
@@ -228,3 +228,21 @@ def test_an_image_output_that_cannot_be_saved_is_inlined_with_a_warning(
     assert result.err.count("warning: cannot save the images of") == 2
     assert "RuntimeError: the encoder gave up" in result.err
     assert (tmp_path / "out" / "rocket.jpg").is_file()  # the annotated input still is
+
+
+def test_an_image_output_whose_file_cannot_be_written_stays_in_the_result(
+    cli: RunCLI, fake_server: FakeServer, images_dir: Path, tmp_path: Path
+) -> None:
+    fake_server.on("POST", "/workflows/run", handler=_outputs_for)
+    out = tmp_path / "out"
+    (out / "chelsea_viz.png").mkdir(parents=True)  # a folder where the file would go
+    result = cli(
+        "infer", str(images_dir / "chelsea.png"), "--workflow-spec", _spec_file(tmp_path),
+        "--api-url", fake_server.url, "--output-dir", str(out),
+    )  # fmt: skip
+    assert result.code == 0
+    (line,) = result.lines()
+    assert line["result"]["viz"]["type"] == "base64"
+    assert line["result"]["crops"] == [{"type": "file", "path": str(out / "chelsea_crops-0.png")}]
+    assert line["files"] == [str(out / "chelsea.jpg"), str(out / "chelsea_crops-0.png")]
+    assert f"warning: cannot write {out / 'chelsea_viz.png'}: Is a directory" in result.err
