@@ -577,6 +577,7 @@ ADVICE = {
     503: "the server cannot serve this now (for a model: is the id right, can it load it?)",
     504: "a proxy timed out waiting for the server",
 }
+"""What an error status usually means, added to its message (a route's own advice may follow)."""
 
 
 def _decoded_error_body(reply: Reply) -> object:

@@ -81,17 +81,28 @@ TaskType: TypeAlias = str
 """A model's task type, as the server's model registry reports it."""
 
 OBJECT_DETECTION_TASK = "object-detection"
+"""Task type of object-detection models (``/infer/object_detection``)."""
 INSTANCE_SEGMENTATION_TASK = "instance-segmentation"
+"""Task type of instance-segmentation models (``/infer/instance_segmentation``)."""
 SEMANTIC_SEGMENTATION_TASK = "semantic-segmentation"
+"""Task type of semantic-segmentation models (``/infer/semantic_segmentation``)."""
 CLASSIFICATION_TASK = "classification"
+"""Task type of single- and multi-label classification models (``/infer/classification``)."""
 KEYPOINTS_DETECTION_TASK = "keypoint-detection"
+"""Task type of key-point detection models (``/infer/keypoints_detection``)."""
 ACTION_RECOGNITION_TASK = "action-recognition"
+"""Task type of action-recognition models, which take video clips (``infer_on_video``)."""
 
 DEFAULT_IMAGE_EXTENSIONS = ["jpg", "jpeg", "JPG", "JPEG", "png", "PNG"]
+"""Default of ``image_extensions_for_directory_scan`` (inference-sdk 1.8.3's)."""
 DEFAULT_MAX_INPUT_SIZE = 1024
+"""Default of ``default_max_input_size``: the downsizing limit when a model's is unknown."""
 RESULT_FORMATS = ("json", "image", "image_and_json")
+"""The values of ``format`` (v0 only)."""
 MASK_DECODE_MODES = ("accurate", "fast", "tradeoff")
+"""The values of ``mask_decode_mode``."""
 MASK_FORMATS = ("polygon", "rle")
+"""The values of ``response_mask_format``."""
 
 
 def _env_flag(name: str, default: bool) -> bool:
@@ -333,15 +344,23 @@ PREPROCESSING: WireTable = (
     ("disable_preproc_grayscale", "disable_preproc_grayscale"),
     ("disable_preproc_static_crop", "disable_preproc_static_crop"),
 )
+"""Preprocessing switches, sent to every model route."""
+
 SOURCE_PARAMETERS: WireTable = (("source", "source"), ("source_info", "source_info"))
+"""Where requests come from, for model monitoring."""
+
 ACTIVE_LEARNING: WireTable = (
     ("disable_active_learning", "disable_active_learning"),
     ("active_learning_target_dataset", "active_learning_target_dataset"),
 )
+"""Active Learning settings."""
+
 BILLING_QUERY_PARAMETERS: WireTable = (
     ("service_secret", "service_secret"),
     ("count_inference", "countinference"),
 )
+"""Query parameters of internal services' billing (v1 routes)."""
+
 DETECTION: WireTable = (
     *PREPROCESSING,
     ("class_agnostic_nms", "class_agnostic_nms"),
@@ -357,6 +376,8 @@ DETECTION: WireTable = (
     *ACTIVE_LEARNING,
     *SOURCE_PARAMETERS,
 )
+"""The body fields of object detection (and the base of key points and instance segmentation)."""
+
 V1_BODY_PARAMETERS: Mapping[TaskType, WireTable] = {
     OBJECT_DETECTION_TASK: DETECTION,
     KEYPOINTS_DETECTION_TASK: (
@@ -433,6 +454,8 @@ BOOLEAN_FIELDS = (
     "workflow_run_retries_enabled",
     "allow_reduced_mask_resolution",
 )
+"""Fields that must be True or False."""
+
 OPTIONAL_BOOLEAN_FIELDS = (
     "count_inference",
     "disable_preproc_auto_orientation",
@@ -444,12 +467,15 @@ OPTIONAL_BOOLEAN_FIELDS = (
     "include_anomaly_map",
     "visualize_labels",
 )
+"""Fields that must be True, False or None."""
+
 OPTIONAL_TEXT_FIELDS = (
     "service_secret",
     "active_learning_target_dataset",
     "source",
     "source_info",
 )
+"""Fields that must be a string or None."""
 
 
 def _check_types(config: InferenceConfiguration) -> None:

@@ -468,6 +468,7 @@ STATUS_ERROR_CLASSES: Mapping[int, type[APIStatusError]] = {
     )
     for code in cls.status_codes
 }
+"""The status error class of each status code that has one (others: APIStatusError)."""
 
 
 def status_error_class(status_code: int) -> type[APIStatusError]:

@@ -47,6 +47,7 @@ PipelineVideoSource: TypeAlias = "str | int | list[str | int]"
 """A video file path or URL, a stream URL, a camera index, or a list of them."""
 
 PipelineCommand: TypeAlias = Literal["pause", "resume", "terminate"]
+"""The commands a running pipeline takes."""
 
 
 @attrs.frozen
@@ -124,7 +125,9 @@ def _check_strategy(value: object, name: str, allowed: Sequence[str]) -> str | N
 
 
 FILLING_STRATEGIES: tuple[str, ...] = get_args(BufferFillingStrategy)
+"""The values of ``source_buffer_filling_strategy``."""
 CONSUMPTION_STRATEGIES: tuple[str, ...] = get_args(BufferConsumptionStrategy)
+"""The values of ``source_buffer_consumption_strategy``."""
 
 
 def start_pipeline(ctx: CallContext, start: PipelineStart, parse: Parse[T]) -> Plan[T]:
