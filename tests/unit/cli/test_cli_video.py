@@ -161,7 +161,7 @@ def test_an_opencv_error_ends_the_video_with_an_error_naming_it(
             self._reads += 1
             if failing == "read" and self._reads == 3:
                 raise cv2.error("decoder exploded")
-            return self._capture.read()  # type: ignore[no-any-return]
+            return self._capture.read()
 
         def __getattr__(self, name: str) -> Any:
             return getattr(self._capture, name)
