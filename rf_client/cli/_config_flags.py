@@ -12,13 +12,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import enum
-import json
 import re
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
+from rf_client.cli._targets import parameter_value
 from rf_client.config import (
     MASK_DECODE_MODES,
     RESULT_FORMATS,
@@ -109,18 +109,17 @@ def _number_or_choice(
     return parse
 
 
-def _comma_list(element: Callable[[str], Any]) -> Callable[[str], list[Any]]:
+def comma_list(element: Callable[[str], Any]) -> Callable[[str], list[Any]]:
+    """An argparse type: ``"a, b,"`` as ``[element("a"), element("b")]`` (empty parts dropped)."""
+
     def parse(text: str) -> list[Any]:
         return [element(part.strip()) for part in text.split(",") if part.strip()]
 
     return parse
 
 
-def _json_or_text(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
+text_list = comma_list(str)
+"""The argparse type of comma-separated texts (``--class-filter``, ``--excluded-fields``)."""
 
 
 def _typed(kind: type) -> Callable[[str], Any]:
@@ -150,8 +149,9 @@ def argument_options(hint: object) -> dict[str, Any]:
         return {"choices": literals}
     if len(plain) == 1 and typing.get_origin(plain[0]) is list:
         (element,) = typing.get_args(plain[0]) or (str,)
-        parse = _typed(element) if element in (int, float) else str
-        return {"type": _comma_list(parse), "metavar": "A,B,..."}
+        if element in (int, float):
+            return {"type": comma_list(_typed(element)), "metavar": "A,B,..."}
+        return {"type": text_list, "metavar": "A,B,..."}
     if literals and plain in ([float], [int]):
         number = float if plain == [float] else int
         return {"type": _number_or_choice(number, literals), "metavar": "|".join(["N", *literals])}
@@ -159,7 +159,8 @@ def argument_options(hint: object) -> dict[str, Any]:
         return {"type": _typed(typing.cast(type, plain[0])), "metavar": "N"}
     if plain == [str]:
         return {"type": str, "metavar": "TEXT"}
-    return {"type": _json_or_text, "metavar": "JSON"}
+    # The same rule as --param: JSON when it parses, else the text.
+    return {"type": parameter_value, "metavar": "JSON"}
 
 
 def _default_text(field: dataclasses.Field[Any]) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import cast
 
 from rf_client.cli._common import API_KEY_ENV, API_URL_ENV, EXIT_CODES_EPILOG, Parser
-from rf_client.cli._config_flags import add_configuration_flags
+from rf_client.cli._config_flags import add_configuration_flags, text_list
 from rf_client.cli._connection import connection_parent
 from rf_client.cli._targets import name_value
 from rf_client.server.cli import add_subcommands as add_server_subcommands
@@ -82,10 +82,6 @@ exit codes: 0 success (status: a server is running), 1 failure (status: none is
 running), 2 usage error."""
 
 
-def _comma_list(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
-
-
 def _add_infer(commands: argparse._SubParsersAction[Parser]) -> None:
     infer = commands.add_parser(
         "infer",
@@ -134,7 +130,7 @@ def _add_infer(commands: argparse._SubParsersAction[Parser]) -> None:
     )
     workflow.add_argument(
         "--excluded-fields",
-        type=_comma_list,
+        type=text_list,
         metavar="A,B",
         help="outputs the server should leave out",
     )

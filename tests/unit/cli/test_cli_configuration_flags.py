@@ -17,8 +17,10 @@ from rf_client.cli._config_flags import (
     argument_options,
     build_configuration,
     configuration_values,
+    text_list,
 )
 from rf_client.cli._parser import build_parser
+from rf_client.cli._targets import parameter_value
 from rf_client.config import ApiKeyTransport, VisualisationResponseFormat
 from tests.support.canned import image_size, serve_model
 from tests.support.fake_server import FakeServer
@@ -98,6 +100,23 @@ def test_json_and_integer_list_flags_convert_their_text() -> None:
     assert argument_options(dict[str, int] | None)["type"]('{"a": 1}') == {"a": 1}
     assert argument_options(dict[str, int] | None)["type"]("plain") == "plain"
     assert argument_options(list[int])["type"]("1, 2") == [1, 2]
+
+
+def test_list_and_json_flags_share_one_parser_with_the_workflow_options() -> None:
+    # One rule each for the whole command line: comma lists, and JSON-or-text values.
+    (commands,) = [
+        action
+        for action in build_parser()._actions
+        if isinstance(action, argparse._SubParsersAction)
+    ]
+    types = {action.dest: action.type for action in commands.choices["infer"]._actions}
+    assert types["excluded_fields"] is text_list
+    assert argument_options(list[str])["type"] is text_list
+    assert argument_options(dict[str, int] | None)["type"] is parameter_value
+    assert _parsed("--class-filter", " a, ,b ").configuration__class_filter == ["a", "b"]
+    assert build_parser().parse_args(
+        ["infer", "--workflow-spec", "w.json", "--excluded-fields", " a, ,b "]
+    ).excluded_fields == ["a", "b"]
 
 
 def test_flags_of_every_kind_reach_the_request(
