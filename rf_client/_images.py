@@ -80,7 +80,10 @@ def describe_input(item: object) -> str:
     their length only.
     """
     if isinstance(item, os.PathLike):
-        return f"path {redact(os.fspath(item))!r}"
+        try:
+            return f"path {redact(os.fsdecode(item))!r}"
+        except TypeError:  # its __fspath__ returns neither str nor bytes
+            return f"{type(item).__name__} value"
     if isinstance(item, str):
         if _is_url(item) or _OTHER_SCHEME.match(item):
             return f"URL {display_url(item)!r}"
@@ -137,7 +140,9 @@ def check_image(item: object) -> None:
             "pass a local path without a scheme, or the image's bytes."
         )
     if isinstance(item, str | os.PathLike):
-        source = _classify_text(item) if isinstance(item, str) else ("path", os.fspath(item))
+        source: tuple[str, Any] = (
+            _classify_text(item) if isinstance(item, str) else ("path", _path_text(item))
+        )
         if source[0] == "path":
             _check_file(Path(source[1]), describe_input(item))
         elif source[0] == "bytes":
@@ -180,7 +185,10 @@ def prepare_image(
         data = yield from download_image(item, options.url_images)
         return (yield from offload(lambda: _prepare_encoded(data, describe_input(item), max_size)))
     if isinstance(item, str | os.PathLike):
-        kind, value = _classify_text(item) if isinstance(item, str) else ("path", os.fspath(item))
+        source: tuple[str, Any] = (
+            _classify_text(item) if isinstance(item, str) else ("path", _path_text(item))
+        )
+        kind, value = source
         encoded = _read_file(Path(value)) if kind == "path" else value
         if _sendable_as_is(encoded, max_size):
             return PreparedImage(encoded)
@@ -213,6 +221,19 @@ def load_image_bytes(item: object, options: ClientOptions) -> Plan[bytes]:
 # Text inputs: path, base64 or data URI.
 
 
+def _path_text(item: os.PathLike[Any]) -> str:
+    """The path of an ``os.PathLike`` as text (a ``bytes`` path decoded as the OS does)."""
+    try:
+        return os.fsdecode(item)
+    except TypeError as error:  # its __fspath__ returns neither str nor bytes
+        problem = str(error)
+    # Raised outside the handler, so the TypeError does not ride along as its context.
+    raise InvalidInputError(
+        f"{type(item).__name__} value is not a usable path ({problem}); pass a str or a "
+        "pathlib.Path."
+    )
+
+
 def _classify_text(text: str) -> tuple[str, Any]:
     """("path", path) | ("bytes", decoded bytes); InvalidInputError when it is neither."""
     if text.startswith("data:"):
@@ -231,6 +252,8 @@ def _classify_text(text: str) -> tuple[str, Any]:
         except EncodingError:
             if len(text) > 4096:
                 raise
+    if "\x00" in text:
+        raise InvalidInputError(_nul_in_path(text))
     if len(text) <= 4096 and (_looks_like_path(text) or len(text) < 16):
         raise InvalidInputError(
             f"image file not found: {redact(text)!r}. Check the path (relative paths are from "
@@ -282,7 +305,11 @@ def _decode_base64_bytes_if_needed(data: bytes) -> bytes:
 def _open_file(path: Path) -> BinaryIO:
     """``path`` opened for reading; InvalidInputError naming it (redacted) when it cannot be."""
     shown = redact(str(path))
-    if path.is_dir():
+    try:
+        is_directory = path.is_dir()
+    except (OSError, ValueError):  # a name too long, a NUL: open() below says which
+        is_directory = False
+    if is_directory:
         raise InvalidInputError(
             f"{shown!r} is a directory, not an image; use infer_on_stream() for a folder of images."
         )
@@ -294,9 +321,22 @@ def _open_file(path: Path) -> BinaryIO:
         problem = f"image file not found: {shown!r}."
     except OSError as error:
         problem = _unreadable(path, error)
+    except ValueError as error:  # a NUL in the name; an unencodable name
+        problem = (
+            _nul_in_path(str(path))
+            if "\x00" in str(path)
+            else f"cannot open image file {shown!r} ({error}); check the path."
+        )
     if file is None:
         raise InvalidInputError(problem)
     return file
+
+
+def _nul_in_path(path: str) -> str:
+    return (
+        f"image path {redact(path)!r} contains a NUL character, which no file name can hold; "
+        "check how the path was built."
+    )
 
 
 def _unreadable(path: Path, error: OSError) -> str:
@@ -402,6 +442,7 @@ def _inspect_encoded(
 
     size: tuple[int, int] | None = None
     problem = ""
+    too_large = False
     try:
         with Image.open(stream) as image:
             size = image.size
@@ -410,6 +451,15 @@ def _inspect_encoded(
         problem = "PIL cannot identify it"
     except (OSError, ValueError, SyntaxError) as error:
         problem = str(error)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        # A header claiming more pixels than PIL decodes safely (or a corrupt header).
+        problem, too_large = str(error), True
+    if too_large:
+        raise EncodingError(
+            f"{description} is a {image_format} image too large to decode safely ({problem}); "
+            "resize it, or raise PIL.Image.MAX_IMAGE_PIXELS if it is trusted and really that "
+            "large."
+        )
     if size is None:
         raise EncodingError(f"{description} is a corrupt {image_format} image ({problem}).")
     width, height = size
@@ -439,7 +489,7 @@ def _prepare_encoded(
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.load()
-            return _encode_pil(image, scale)
+            return _encode_pil(image, scale, description)
     except (OSError, ValueError, SyntaxError) as error:
         raise EncodingError(f"{description} cannot be decoded ({error}).") from None
 
@@ -476,19 +526,28 @@ def _prepare_array(array: Any, max_size: tuple[int, int] | None) -> PreparedImag
     scale = fit_scale(width, height, max_size)
     cv2 = _opencv()
     if cv2 is not None:
-        if scale is not None:
-            array = cv2.resize(
-                array,
-                (max(1, round(width * scale)), max(1, round(height * scale))),
-                interpolation=cv2.INTER_AREA,
-            )
         has_alpha = array.ndim == 3 and array.shape[2] == 4
         extension, params = (
             (".png", []) if has_alpha else (".jpg", [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
         )
-        ok, encoded = cv2.imencode(extension, array, params)
-        if not ok:
-            raise EncodingError(f"{describe_input(array)} could not be encoded.")
+        description = describe_input(array)
+        ok, encoded, problem = False, None, "OpenCV refused it"
+        try:
+            if scale is not None:
+                array = cv2.resize(
+                    array,
+                    (max(1, round(width * scale)), max(1, round(height * scale))),
+                    interpolation=cv2.INTER_AREA,
+                )
+            ok, encoded = cv2.imencode(extension, array, params)
+        except cv2.error as error:
+            problem = f"OpenCV: {error.err}" if getattr(error, "err", "") else str(error)
+        if not ok or encoded is None:
+            new_height, new_width = array.shape[:2]
+            image_format = "PNG" if has_alpha else "JPEG"
+            raise EncodingError(
+                _cannot_encode(description, image_format, new_width, new_height, problem)
+            )
         return PreparedImage(
             encoded.tobytes(), scale, (width, height) if scale is not None else None
         )
@@ -499,7 +558,7 @@ def _prepare_array(array: Any, max_size: tuple[int, int] | None) -> PreparedImag
     if array.ndim == 3:
         # BGR(A) to RGB(A) for PIL.
         array = array[:, :, [2, 1, 0, 3][: array.shape[2]]]
-    return _encode_pil(Image.fromarray(array), scale)
+    return _encode_pil(Image.fromarray(array), scale, describe_input(array))
 
 
 def _opencv() -> Any:
@@ -531,26 +590,61 @@ def _prepare_pil(image: Any, max_size: tuple[int, int] | None) -> PreparedImage:
     except (OSError, ValueError) as error:
         raise EncodingError(f"{describe_input(image)} cannot be read ({error}).") from None
     width, height = image.size
-    return _encode_pil(image, fit_scale(width, height, max_size))
+    return _encode_pil(image, fit_scale(width, height, max_size), describe_input(image))
 
 
-def _encode_pil(image: Any, scale: float | None) -> PreparedImage:
-    """JPEG (PNG when the image has transparency) of ``image``, resized by ``scale``."""
+def _encode_pil(image: Any, scale: float | None, description: str) -> PreparedImage:
+    """JPEG (PNG when the image has transparency) of ``image``, resized by ``scale``.
+
+    Raises:
+        EncodingError: PIL cannot convert or encode it (``description`` names the input).
+    """
     from PIL import Image
 
-    image = _to_encodable_mode(image)
     original_size: tuple[int, int] | None = None
-    if scale is not None:
-        width, height = original_size = image.size
-        image = image.resize(
-            (max(1, round(width * scale)), max(1, round(height * scale))), Image.Resampling.LANCZOS
-        )
     buffer = io.BytesIO()
-    if image.mode in ("RGBA", "LA"):
-        image.save(buffer, format="PNG")
-    else:
-        image.save(buffer, format="JPEG", quality=JPEG_QUALITY)
+    image_format = "JPEG"
+    problem: str | None = None
+    try:
+        image = _to_encodable_mode(image)
+        if scale is not None:
+            width, height = original_size = image.size
+            image = image.resize(
+                (max(1, round(width * scale)), max(1, round(height * scale))),
+                Image.Resampling.LANCZOS,
+            )
+        if image.mode in ("RGBA", "LA"):
+            image_format = "PNG"
+            image.save(buffer, format="PNG")
+        else:
+            image.save(buffer, format="JPEG", quality=JPEG_QUALITY)
+    except (OSError, ValueError) as error:  # over 65,500 pixels a side; a mode PIL cannot convert
+        problem = str(error)
+    if problem is not None:
+        width, height = image.size
+        raise EncodingError(
+            _cannot_encode(description, image_format, width, height, problem, image.mode)
+        )
     return PreparedImage(buffer.getvalue(), scale, original_size)
+
+
+JPEG_MAX_SIDE = 65_500
+"""The largest width or height a JPEG can have (libjpeg's limit)."""
+
+
+def _cannot_encode(
+    description: str, image_format: str, width: int, height: int, why: str, mode: str = ""
+) -> str:
+    """The message for an image that could not be encoded: which, how large, what to do."""
+    if image_format == "JPEG" and max(width, height) > JPEG_MAX_SIDE:
+        advice = (
+            f"a JPEG holds at most {JPEG_MAX_SIDE:,} pixels a side: resize it (or crop it into "
+            "tiles) before sending"
+        )
+    else:
+        advice = "convert it to an 8-bit RGB image before sending"
+    pixels = f"{mode} {width}x{height}" if mode else f"{width}x{height}"
+    return f"{description} could not be encoded as {image_format} ({pixels}: {why}); {advice}."
 
 
 def _to_encodable_mode(image: Any) -> Any:
@@ -558,6 +652,9 @@ def _to_encodable_mode(image: Any) -> Any:
     mode = image.mode
     if mode in ("RGB", "L", "RGBA", "LA"):
         return image
+    if mode in ("La", "RGBa"):
+        # Premultiplied alpha: PIL converts these only to their plain-alpha twins.
+        return image.convert({"La": "LA", "RGBa": "RGBA"}[mode])
     if mode in ("P", "PA"):
         return image.convert("RGBA" if "transparency" in image.info or mode == "PA" else "RGB")
     if mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
@@ -588,11 +685,19 @@ def bytes_to_numpy(data: bytes, what: str) -> NDArray[np.uint8]:
     """Decode image bytes to a BGR numpy array (OpenCV when installed, else PIL)."""
     import numpy as np
 
+    if not data:
+        # OpenCV asserts on an empty buffer (a cv2.error) instead of answering None.
+        raise EncodingError(f"{what} is empty.")
     cv2 = _opencv()
     if cv2 is not None:
-        decoded = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
+        problem = ""
+        try:
+            decoded = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
+        except cv2.error as error:  # a header claiming more pixels than OpenCV decodes
+            decoded = None
+            problem = f" (OpenCV: {error.err})" if getattr(error, "err", "") else ""
         if decoded is None:
-            raise EncodingError(f"{what} is not a decodable image.")
+            raise EncodingError(f"{what} is not a decodable image{problem}.")
         return decoded  # type: ignore[no-any-return]
     image = bytes_to_pil(data, what)
     array = np.asarray(image.convert("RGB"))
@@ -603,9 +708,22 @@ def bytes_to_pil(data: bytes, what: str) -> Image.Image:
     """Decode image bytes to a loaded PIL image."""
     from PIL import Image, UnidentifiedImageError
 
+    if not data:
+        raise EncodingError(f"{what} is empty.")
     try:
         image = Image.open(io.BytesIO(data))
         image.load()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
-        raise EncodingError(f"{what} is not a decodable image ({error}).") from None
-    return image
+    except (
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        # A header claiming more pixels than PIL decodes safely.
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as error:
+        problem = str(error)
+    else:
+        return image
+    # Raised outside the handler, so PIL's exception does not ride along as its context.
+    raise EncodingError(f"{what} is not a decodable image ({problem}).")

@@ -13,6 +13,7 @@ import attrs
 import httpx
 
 from rf_client._http import ClientOptions, RetryPolicy, URLImagePolicy, check_timeout
+from rf_client._url_images import host_name_problem
 from rf_client.config import InferenceConfiguration
 from rf_client.errors import InvalidParameterError
 
@@ -23,7 +24,8 @@ NOT_GIVEN: Any = object()
 def checked_api_url(api_url: object) -> str:
     """``api_url`` stripped of spaces and trailing slashes, if it is an http(s) URL with a host.
 
-    The scheme may be in any case (``HTTPS://``); ports must be valid.
+    The scheme may be in any case (``HTTPS://``); ports must be valid, and the host name one
+    that can be looked up (no empty label, none over 63 characters).
 
     Raises:
         InvalidParameterError: Naming the value.
@@ -40,7 +42,10 @@ def checked_api_url(api_url: object) -> str:
             problem = f" ({error})"
         else:
             if parts.scheme.lower() in ("http", "https") and parts.hostname:
-                return api_url.strip().rstrip("/")
+                host_problem = host_name_problem(api_url.strip())
+                if host_problem is None:
+                    return api_url.strip().rstrip("/")
+                problem = f" ({host_problem})"
     shown = repr(api_url) if isinstance(api_url, str) else type(api_url).__name__
     raise InvalidParameterError(
         f"api_url must be an http(s) URL with a host, such as 'http://localhost:9001', not "

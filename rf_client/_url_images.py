@@ -1,7 +1,7 @@
 """Images given as http(s) URLs: checked up front, downloaded by the client under a policy.
 
-:func:`check_image_url` is the cheap check run before anything is sent (scheme, host, port,
-no spaces). :func:`download_image` is the plan that fetches the image under
+:func:`check_image_url` is the cheap check run before anything is sent (scheme, host name,
+port, no spaces). :func:`download_image` is the plan that fetches the image under
 :class:`~rf_client._http.URLImagePolicy`: a timeout per hop, a size cap, redirects followed
 by hand up to a limit, and (``allow_private_addresses=False``) every hop's host resolved,
 refused unless public, and connected to at the address that was checked. Downloads never carry
@@ -37,10 +37,43 @@ def check_image_url(url: str) -> None:
         if parts.port is not None and parts.port == 0:
             problem = "port 0"
         elif parts.hostname:
-            return
+            host_problem = host_name_problem(url.strip())
+            if host_problem is None:
+                return
+            problem = host_problem
     except ValueError as error:  # a port outside 0-65535, a broken IPv6 literal
         problem = str(error)
     raise InvalidURLImageInput(f"image URL {shown!r} is not a valid http(s) URL: {problem}.")
+
+
+def host_name_problem(url: str) -> str | None:
+    """Why the host of the http(s) URL ``url`` can never be looked up, or None if it can.
+
+    The host is checked as httpx hands it to the resolver (IDNA-encoded by httpx, then by
+    Python's ``idna`` codec in ``getaddrinfo``): a name either refuses would otherwise fail
+    while connecting, as a raw ``UnicodeError``, after other requests were already sent.
+    """
+    try:
+        host = httpx.URL(url).raw_host.decode("ascii")
+    except (httpx.InvalidURL, UnicodeError) as error:  # an invalid international name
+        return f"{redact(str(error))[:200]}; check the host name"
+    try:
+        ipaddress.ip_address(host.split("%")[0])
+    except ValueError:
+        pass
+    else:
+        return None
+    # One trailing dot (a fully qualified name) is allowed.
+    labels = host[:-1].split(".") if host.endswith(".") else host.split(".")
+    if any(not label for label in labels):
+        return "its host name has an empty label, from two dots in a row or a leading dot; check it"
+    if any(len(label) > 63 for label in labels):
+        return "a label of its host name is longer than 63 characters, the DNS limit; check it"
+    try:
+        host.encode("idna")
+    except UnicodeError as error:
+        return f"its host name cannot be looked up: {error}; check it"
+    return None
 
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -114,7 +147,11 @@ def _url_origin(url: str, where: str) -> tuple[str, str, int]:
         parts = urllib.parse.urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme in ("http", "https") and parts.hostname:
-            return scheme, parts.hostname, parts.port or (443 if scheme == "https" else 80)
+            # A redirect's target gets the up-front check of the first URL.
+            host_problem = host_name_problem(url)
+            if host_problem is None:
+                return scheme, parts.hostname, parts.port or (443 if scheme == "https" else 80)
+            problem = host_problem
     except ValueError as error:
         problem = str(error)
     raise InvalidURLImageInput(f"{where} cannot be downloaded: {problem}.")
