@@ -95,8 +95,18 @@ class ErrorReport(TypedDict):
     message: str
 
 
+MISSING_KEY_MESSAGE = (
+    f"no API key was given and this request needs one: set {API_KEY_ENV} (preferred: other "
+    "users can see a flag in the process list) or pass --api-key KEY."
+)
+"""What the command line says for APIKeyNotProvided: its own variable and flag, where the
+client's message (for Python callers) names InferenceHTTPClient's ``api_key=``."""
+
+
 def error_report(error: BaseException, secrets: Iterable[str | None] = ()) -> ErrorReport:
     """``{"type": ..., "message": ...}`` of an error, with ``secrets`` redacted."""
+    if isinstance(error, APIKeyNotProvided):
+        return {"type": type(error).__name__, "message": MISSING_KEY_MESSAGE}
     return {"type": type(error).__name__, "message": redact(str(error), *secrets)}
 
 

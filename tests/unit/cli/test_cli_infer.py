@@ -221,7 +221,12 @@ def test_v0_without_a_key_is_a_usage_error_for_every_item(
         "--api-url", fake_server.url, "--api-v0",
     )  # fmt: skip
     assert result.code == 2
-    assert result.lines()[0]["error"]["type"] == "APIKeyNotProvided"
+    error = result.lines()[0]["error"]
+    assert error["type"] == "APIKeyNotProvided"
+    # The command line's own ways to give a key, not the Python class's argument.
+    assert "set ROBOFLOW_API_KEY" in error["message"]
+    assert "--api-key" in error["message"]
+    assert "InferenceHTTPClient" not in error["message"]
     assert fake_server.requests == []
 
 
