@@ -3,15 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import Generic, TypeVar
 
 import attrs
 
-if TYPE_CHECKING:
-    from rf_client.errors import RFClientError
+from rf_client.errors import RFClientError
 
 T = TypeVar("T")
 U = TypeVar("U")
+
+
+def detach_foreign_chain(error: RFClientError) -> None:
+    """Unlink every non-rf-client exception from ``error``'s chain.
+
+    An exception raised while handling another keeps it in ``__context__`` (even with
+    ``raise X from None``, which only hides it from tracebacks): a decode error holds the
+    body, an httpx error its URL, either may hold a secret. Only rf-client errors, whose
+    messages are redacted, stay linked. The drivers call it on every error leaving a plan;
+    :class:`Outcome` on every error it keeps, since a plan may catch and keep errors itself.
+    """
+    current: BaseException | None = error
+    for _ in range(16):  # chains are short; the bound guards against cycles
+        if current is None:
+            return
+        if current.__suppress_context__ or not isinstance(current.__context__, RFClientError):
+            current.__context__ = None
+        if not isinstance(current.__cause__, RFClientError):
+            current.__cause__ = None
+        current = current.__cause__ or current.__context__
 
 
 @attrs.frozen
@@ -20,6 +39,10 @@ class Outcome(Generic[T]):
 
     value: T | None = None
     error: RFClientError | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.error is not None:
+            detach_foreign_chain(self.error)
 
     @property
     def ok(self) -> bool:

@@ -171,24 +171,14 @@ class ModelsMixin(BaseClient):
         return deliver(await self._arun(self._infer_plan(items, model_id)), single)
 
     def _infer_plan(
-        self, items: list[object], model_id: str | None
+        self, items: list[object], model_id: str | None, api: HTTPClientMode | None = None
     ) -> Plan[BatchOutcome[Prediction]]:
+        """``infer`` through ``api`` (v0 or v1), or the client's mode when None."""
         context = self._context()
-        if context.mode is HTTPClientMode.V0:
-            return inference.infer_v0(context, items, model_id, inference.dict_shape(context))
-        return inference.infer_v1(context, items, model_id, inference.dict_shape(context))
-
-    def _infer_v0_plan(
-        self, items: list[object], model_id: str | None
-    ) -> Plan[BatchOutcome[Prediction]]:
-        context = self._context()
-        return inference.infer_v0(context, items, model_id, inference.dict_shape(context))
-
-    def _infer_v1_plan(
-        self, items: list[object], model_id: str | None
-    ) -> Plan[BatchOutcome[Prediction]]:
-        context = self._context()
-        return inference.infer_v1(context, items, model_id, inference.dict_shape(context))
+        infer = (
+            inference.infer_v0 if (api or context.mode) is HTTPClientMode.V0 else inference.infer_v1
+        )
+        return infer(context, items, model_id, inference.dict_shape(context))
 
     @overload
     def infer_from_api_v0(  # type: ignore[overload-overlap]  # a str is one image
@@ -203,7 +193,7 @@ class ModelsMixin(BaseClient):
     ) -> Prediction | list[Prediction]:
         """:meth:`infer` through the v0 route (``POST /{project}/{version}``), whatever the mode."""
         items, single = as_batch(inference_input)
-        return deliver(self._run(self._infer_v0_plan(items, model_id)), single)
+        return deliver(self._run(self._infer_plan(items, model_id, HTTPClientMode.V0)), single)
 
     @overload
     async def infer_from_api_v0_async(  # type: ignore[overload-overlap]  # a str is one image
@@ -218,7 +208,8 @@ class ModelsMixin(BaseClient):
     ) -> Prediction | list[Prediction]:
         """Async twin of :meth:`infer_from_api_v0`."""
         items, single = as_batch(inference_input)
-        return deliver(await self._arun(self._infer_v0_plan(items, model_id)), single)
+        plan = self._infer_plan(items, model_id, HTTPClientMode.V0)
+        return deliver(await self._arun(plan), single)
 
     @overload
     def infer_from_api_v1(  # type: ignore[overload-overlap]  # a str is one image
@@ -233,7 +224,7 @@ class ModelsMixin(BaseClient):
     ) -> Prediction | list[Prediction]:
         """:meth:`infer` through the v1 routes (``POST /infer/<task>``); needs v1 mode."""
         items, single = as_batch(inference_input)
-        return deliver(self._run(self._infer_v1_plan(items, model_id)), single)
+        return deliver(self._run(self._infer_plan(items, model_id, HTTPClientMode.V1)), single)
 
     @overload
     async def infer_from_api_v1_async(  # type: ignore[overload-overlap]  # a str is one image
@@ -248,4 +239,5 @@ class ModelsMixin(BaseClient):
     ) -> Prediction | list[Prediction]:
         """Async twin of :meth:`infer_from_api_v1`."""
         items, single = as_batch(inference_input)
-        return deliver(await self._arun(self._infer_v1_plan(items, model_id)), single)
+        plan = self._infer_plan(items, model_id, HTTPClientMode.V1)
+        return deliver(await self._arun(plan), single)

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import attrs
 import httpx
 
-from rf_client._batch import Outcome
+from rf_client._batch import Outcome, detach_foreign_chain
 from rf_client._http import (
     ClientOptions,
     IncompleteBody,
@@ -205,25 +205,6 @@ def _timeout_of(request: Request, options: ClientOptions) -> httpx.Timeout | Non
     return options.timeout if request.uses_client_timeout else request.timeout
 
 
-def _forget_foreign_chain(error: RFClientError) -> None:
-    """Unlink every non-rf-client exception from ``error``'s chain.
-
-    An exception raised while handling another keeps it in ``__context__`` (even with
-    ``raise X from None``, which only hides it from tracebacks): a decode error holds the
-    body, an httpx error its URL, either may hold a secret. Only rf-client errors, whose
-    messages are redacted, stay linked.
-    """
-    current: BaseException | None = error
-    for _ in range(16):  # chains are short; the bound guards against cycles
-        if current is None:
-            return
-        if current.__suppress_context__ or not isinstance(current.__context__, RFClientError):
-            current.__context__ = None
-        if not isinstance(current.__cause__, RFClientError):
-            current.__cause__ = None
-        current = current.__cause__ or current.__context__
-
-
 def _build(
     http: httpx.Client | httpx.AsyncClient,
     request: Request,
@@ -332,7 +313,7 @@ class SyncDriver:
             except StopIteration as stop:
                 return cast("T", stop.value)
             except RFClientError as error:
-                _forget_foreign_chain(error)
+                detach_foreign_chain(error)
                 raise
             value, failure = None, None
             try:
@@ -516,7 +497,7 @@ class _PoolGather:
                 self._finished[index] = Outcome(value=stop.value)
                 return
             except RFClientError as error:
-                _forget_foreign_chain(error)
+                detach_foreign_chain(error)
                 self._finished[index] = Outcome(error=error)
                 return
             failure = None
@@ -604,7 +585,7 @@ class AsyncDriver:
             except StopIteration as stop:
                 return cast("T", stop.value)
             except RFClientError as error:
-                _forget_foreign_chain(error)
+                detach_foreign_chain(error)
                 raise
             value, failure = None, None
             try:

@@ -144,10 +144,4 @@ def get_model_description(
 
 def billing_query(ctx: CallContext) -> dict[str, Any]:
     """``countinference`` / ``service_secret`` keyword arguments for a generated operation."""
-    configuration = ctx.configuration
-    query: dict[str, Any] = {}
-    if configuration.count_inference is not None:
-        query["countinference"] = configuration.count_inference
-    if configuration.service_secret is not None:
-        query["service_secret"] = configuration.service_secret
-    return query
+    return ctx.configuration.to_billing_query_parameters() or {}

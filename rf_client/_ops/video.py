@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 
 import attrs
 
-from rf_client._batch import Outcome
+from rf_client._batch import Outcome, detach_foreign_chain
 from rf_client._context import CallContext, split_v0_model_id
 from rf_client._http import Request
 from rf_client._images import describe_input
@@ -78,6 +78,10 @@ class StreamItem(Generic[T]):
     image: NDArray[np.uint8] | None
     value: T | None = None
     error: RFClientError | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.error is not None:  # the plan kept it: no driver cleaned its chain
+            detach_foreign_chain(self.error)
 
 
 @attrs.frozen

@@ -24,7 +24,7 @@ from rf_client._streams import (
     extension_matches,
     parse_stream_input,
 )
-from rf_client.errors import EncodingError
+from rf_client.errors import EncodingError, ResponseValidationError
 from tests.unit.streams.streams_support import FakeCapture, frame_index
 
 
@@ -238,3 +238,27 @@ def test_an_encoding_failure_keeps_the_frame_under_both_drivers(
             assert item.image is not None
             assert frame_index(item.image) == index
             assert isinstance(item.error, EncodingError)
+
+
+def parse_failing(payload: object) -> Plan[dict[str, object]]:
+    yield from ()
+    answer: dict[str, dict[str, object]] = {}
+    try:
+        return answer["predictions"]
+    except KeyError:
+        raise ResponseValidationError("answer misses predictions") from None
+
+
+def test_a_frame_error_kept_by_its_plan_carries_no_foreign_exception(
+    fake_capture: type[FakeCapture],
+) -> None:
+    # The KeyError (which may quote a body, or a secret) stays out of what users get.
+    stream = Stream(camera_source(), parse_failing, 1)
+    with httpx.Client() as http:
+        outcome = next(SyncDriver(http, "http://127.0.0.1:9").iter_ordered(stream.plans(), 1))
+    stream.close()
+    item = outcome.value
+    assert item is not None
+    assert isinstance(item.error, ResponseValidationError)
+    assert item.error.__context__ is None
+    assert item.error.__cause__ is None
