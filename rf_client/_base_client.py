@@ -45,18 +45,64 @@ T = TypeVar("T")
 Self = TypeVar("Self", bound="BaseClient")
 
 
-class _SyncSlot:
-    """The current synchronous pool of a :class:`_Pools`; closed when the pools are collected."""
+class _SyncPool:
+    """The synchronous pool of a client, leased per exchange (see ``PoolLeases``).
 
-    __slots__ = ("client",)
+    ``close()`` retires the open pool: it closes at once when idle, else when its last
+    exchange ends, and the next lease opens a new one. Closing an httpx client while another
+    thread reads from it can leave that thread waiting on a socket the close recycled.
+    """
 
     def __init__(self) -> None:
-        self.client: httpx.Client | None = None
+        self._lock = threading.Lock()
+        self._open: httpx.Client | None = None
+        self._leases: dict[httpx.Client, int] = {}
+        self._retired: set[httpx.Client] = set()
+
+    def current(self) -> httpx.Client:
+        """The open pool, opened now if there is none."""
+        with self._lock:
+            return self._current()
+
+    def _current(self) -> httpx.Client:
+        if self._open is None:
+            self._open = PooledClient(limits=_limits(), timeout=DEFAULT_TIMEOUT)
+        return self._open
+
+    def lease(self) -> httpx.Client:
+        """The open pool, held until :meth:`release`."""
+        with self._lock:
+            http = self._current()
+            self._leases[http] = self._leases.get(http, 0) + 1
+            return http
+
+    def release(self, http: httpx.Client) -> None:
+        """An exchange on ``http`` ended; a retired pool closes with its last exchange."""
+        with self._lock:
+            left = self._leases[http] - 1
+            if left:
+                self._leases[http] = left
+                return
+            del self._leases[http]
+            closing = http in self._retired
+            self._retired.discard(http)
+        if closing:
+            http.close()
 
     def close(self) -> None:
-        client, self.client = self.client, None
-        if client is not None:
-            client.close()
+        """Retire the open pool: closed now when idle, else when its last exchange ends."""
+        with self._lock:
+            http, self._open = self._open, None
+            if http is None:
+                return
+            if http in self._leases:
+                self._retired.add(http)
+                return
+        http.close()
+
+
+def _limits() -> httpx.Limits:
+    return httpx.Limits(max_connections=100, max_keepalive_connections=32)
 
 
 class _Pools:
@@ -64,37 +110,28 @@ class _Pools:
 
     def __init__(self, api_url: str) -> None:
         self.api_url = api_url
-        self._lock = threading.Lock()
-        self._slot = _SyncSlot()
-        # One finaliser for every pool this object opens: it closes whichever is current when
-        # the client is collected without close(). (It holds the slot, never the pools.)
-        weakref.finalize(self, self._slot.close)
+        self.sync_pool = _SyncPool()
+        # Closes the open pool when the client is collected without close(). It holds the
+        # pool holder, never these pools (which would keep them alive).
+        weakref.finalize(self, self.sync_pool.close)
         self.async_driver = AsyncDriver(self._new_async_client, api_url)
 
     @staticmethod
-    def _limits() -> httpx.Limits:
-        return httpx.Limits(max_connections=100, max_keepalive_connections=32)
-
-    def _new_async_client(self) -> httpx.AsyncClient:
-        return PooledAsyncClient(limits=self._limits(), timeout=DEFAULT_TIMEOUT)
+    def _new_async_client() -> httpx.AsyncClient:
+        return PooledAsyncClient(limits=_limits(), timeout=DEFAULT_TIMEOUT)
 
     def sync_http(self) -> httpx.Client:
-        """The open synchronous pool, opened now if there is none or it was closed."""
-        with self._lock:
-            client = self._slot.client
-            if client is None or client.is_closed:
-                client = PooledClient(limits=self._limits(), timeout=DEFAULT_TIMEOUT)
-                self._slot.client = client
-            return client
+        """The open synchronous pool (opened if needed)."""
+        return self.sync_pool.current()
 
     def sync_driver(self) -> SyncDriver:
-        """A driver on the synchronous pool (it reopens the pool if it is closed mid-call)."""
-        return SyncDriver(self.sync_http(), self.api_url, reopen=self.sync_http)
+        """A driver leasing the synchronous pool for each exchange."""
+        return SyncDriver(self.sync_pool.current(), self.api_url, leases=self.sync_pool)
 
     def close(self) -> None:
-        """Close the synchronous pool; the next call opens a new one."""
-        with self._lock:
-            self._slot.close()
+        """Close the synchronous pool (once its exchanges in flight end); the next call opens
+        a new one."""
+        self.sync_pool.close()
 
 
 class BaseClient:

@@ -26,7 +26,7 @@ import threading
 import time
 import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 import attrs
 import httpx
@@ -205,6 +205,40 @@ def _timeout_of(request: Request, options: ClientOptions) -> httpx.Timeout | Non
     return options.timeout if request.uses_client_timeout else request.timeout
 
 
+class PoolLeases(Protocol):
+    """Hands out a synchronous pool per exchange, so closing never cuts one short."""
+
+    def lease(self) -> httpx.Client:
+        """The open pool (opened if needed), held until :meth:`release`."""
+        ...
+
+    def release(self, http: httpx.Client) -> None:
+        """The exchange on ``http`` ended (a retired pool closes with its last one)."""
+        ...
+
+
+def _exchange_on(
+    http: httpx.Client, request: Request, built: httpx.Request
+) -> Reply | httpx.HTTPError:
+    try:
+        response = http.send(built, stream=True)
+    except httpx.HTTPError as error:
+        return _no_context(error)
+    try:
+        _check_announced_size(request, response)
+        chunks: list[bytes] = []
+        received = 0
+        for chunk in response.iter_bytes():
+            received += len(chunk)
+            _check_size(request, received)
+            chunks.append(chunk)
+    except httpx.HTTPError as error:
+        return _no_context(_body_failure(error))
+    finally:
+        response.close()
+    return Reply(response.status_code, response.headers, b"".join(chunks), request.endpoint)
+
+
 def _build(
     http: httpx.Client | httpx.AsyncClient,
     request: Request,
@@ -289,15 +323,10 @@ class SyncDriver:
     (about 0.3 ms of page faults per 500 KB image otherwise).
     """
 
-    def __init__(
-        self,
-        http: httpx.Client,
-        base_url: str,
-        reopen: Callable[[], httpx.Client] | None = None,
-    ) -> None:
+    def __init__(self, http: httpx.Client, base_url: str, leases: PoolLeases | None = None) -> None:
         self._http = http
         self._base_url = base_url.rstrip("/")
-        self._reopen = reopen
+        self._leases = leases
 
     def run(self, plan: Plan[T]) -> T:
         """Run ``plan`` to its end and return its value (its errors propagate).
@@ -342,35 +371,19 @@ class SyncDriver:
         return self._exchange(request, built)
 
     def _exchange(self, request: Request, built: httpx.Request) -> Reply | httpx.HTTPError:
-        """Send a built request and read its whole answer (the blocking half of a Transmit)."""
-        try:
-            response = self._send(built)
-        except httpx.HTTPError as error:
-            return _no_context(error)
-        try:
-            _check_announced_size(request, response)
-            chunks: list[bytes] = []
-            received = 0
-            for chunk in response.iter_bytes():
-                received += len(chunk)
-                _check_size(request, received)
-                chunks.append(chunk)
-        except httpx.HTTPError as error:
-            return _no_context(_body_failure(error))
-        finally:
-            response.close()
-        return Reply(response.status_code, response.headers, b"".join(chunks), request.endpoint)
+        """Send a built request and read its whole answer (the blocking half of a Transmit).
 
-    def _send(self, built: httpx.Request) -> httpx.Response:
+        With ``leases``, the pool is leased for the exchange: a close() meanwhile (another
+        thread, a with_options copy leaving its ``with``) retires the pool, which closes when
+        its last exchange ends, instead of closing sockets under a request in flight.
+        """
+        if self._leases is None:
+            return _exchange_on(self._http, request, built)
+        http = self._leases.lease()
         try:
-            return self._http.send(built, stream=True)
-        except RuntimeError:
-            # The pool was closed under this call (close() from another thread, or a
-            # with_options copy leaving its ``with``): send on the client's reopened pool.
-            if self._reopen is None or not self._http.is_closed:
-                raise
-            self._http = self._reopen()
-            return self._http.send(built, stream=True)
+            return _exchange_on(http, request, built)
+        finally:
+            self._leases.release(http)
 
     def _pool_work(self, step: Step) -> Callable[[], Any] | RequestNotSendable:
         """What a pool thread runs for ``step`` of a gathered plan.

@@ -12,6 +12,7 @@ import warnings
 import httpx
 
 from rf_client import InferenceHTTPClient
+from rf_client._base_client import _SyncPool
 from rf_client._http import PooledClient
 from rf_client._ops import registry
 from tests.support.fake_server import FakeServer, json_reply
@@ -133,6 +134,27 @@ def test_a_call_whose_pool_is_closed_under_it_reopens_it(fake_server: FakeServer
     thread.join()
     assert failures == []
     assert results == ["s"] * 30
+
+
+def is_closed(http: httpx.Client) -> bool:
+    return http.is_closed
+
+
+def test_close_retires_a_pool_in_use_and_closes_it_with_its_last_exchange() -> None:
+    pool = _SyncPool()
+    first = pool.lease()
+    second = pool.lease()
+    pool.close()
+    assert not is_closed(first)  # exchanges in flight keep their sockets
+    fresh = pool.current()
+    assert fresh is not first
+    assert not is_closed(fresh)
+    pool.release(first)
+    assert not is_closed(first)
+    pool.release(second)
+    assert is_closed(first)
+    pool.close()
+    assert is_closed(fresh)  # idle: closed at once
 
 
 def test_importing_rf_client_loads_no_image_library() -> None:
