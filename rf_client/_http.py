@@ -186,9 +186,11 @@ class URLImagePolicy:
     allow_private_addresses: bool = True
 
     def __attrs_post_init__(self) -> None:
-        if check_timeout(self.timeout, "URLImagePolicy.timeout") is None:
+        timeout = check_timeout(self.timeout, "URLImagePolicy.timeout")
+        if timeout is None or timeout.connect is None or timeout.read is None:
             raise InvalidParameterError(
-                "URLImagePolicy.timeout must not be None: downloads always have a timeout."
+                "URLImagePolicy.timeout must bound connecting and reading (seconds, not None), "
+                f"not {self.timeout!r}: downloads always have a timeout."
             )
         _check_number("URLImagePolicy", "max_bytes", self.max_bytes, 1, whole=True)
         _check_number("URLImagePolicy", "max_redirects", self.max_redirects, 0, whole=True)

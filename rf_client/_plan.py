@@ -224,6 +224,8 @@ def _exchange_on(
         response = http.send(built, stream=True)
     except httpx.HTTPError as error:
         return _no_context(error)
+    except UnicodeError as error:  # a host name the IDNA codec refuses (httpx async maps it)
+        return _no_context(httpx.ConnectError(f"invalid host name ({error})", request=built))
     try:
         _check_announced_size(request, response)
         chunks: list[bytes] = []
@@ -625,6 +627,8 @@ class AsyncDriver:
                 infos = await loop.getaddrinfo(step.host, step.port, type=socket.SOCK_STREAM)
             except OSError as error:
                 return error
+            except UnicodeError as error:  # a name the IDNA codec refuses
+                return socket.gaierror(socket.EAI_NONAME, f"invalid host name ({error})")
             return sorted({str(info[4][0]) for info in infos})
         if isinstance(step, Offload):
             return await asyncio.to_thread(step.function)
@@ -705,6 +709,8 @@ def _resolve(host: str, port: int) -> list[str] | OSError:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as error:
         return error
+    except UnicodeError as error:  # a name the IDNA codec refuses
+        return socket.gaierror(socket.EAI_NONAME, f"invalid host name ({error})")
     return sorted({str(info[4][0]) for info in infos})
 
 

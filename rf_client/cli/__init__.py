@@ -49,7 +49,7 @@ def _run(argv: list[str], out: TextIO, err: TextIO, secrets: list[str]) -> int:
     if command == "server":
         from rf_client.server.cli import run as run_server
 
-        return run_server(args)
+        return run_server(args, secrets)
     if command == "info":
         from rf_client.cli._registry import run_info
 

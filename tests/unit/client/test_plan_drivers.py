@@ -10,8 +10,9 @@ import httpx
 import pytest
 
 from rf_client._batch import Outcome
-from rf_client._plan import AsyncDriver, Plan, SyncDriver, offload
-from rf_client.errors import EncodingError
+from rf_client._http import ClientOptions, Request, RetryPolicy
+from rf_client._plan import AsyncDriver, Plan, SyncDriver, _resolve, offload, resolve_host, send
+from rf_client.errors import APIConnectionError, EncodingError
 
 
 def _fail() -> bytes:
@@ -69,3 +70,18 @@ def test_gathered_plans_catch_offloaded_errors_under_every_driver() -> None:
         async_outcomes = asyncio.run(gathered())
         assert [o.value for o in async_outcomes] == [o.value for o in outcomes]
         assert isinstance(async_outcomes[1].error, EncodingError)
+
+
+def test_a_host_name_idna_refuses_is_a_connection_error_in_every_path() -> None:
+    # Checks up front refuse such names; the drivers still never let UnicodeError out.
+    request = Request("GET", "http://a..b/x.jpg", "GET http://a..b/x.jpg")
+    options = ClientOptions(retry=RetryPolicy(max_retries=0))
+    with httpx.Client() as http, pytest.raises(APIConnectionError, match="invalid host name"):
+        SyncDriver(http, "http://127.0.0.1:9").run(send(request, options))
+    assert isinstance(_resolve("a..b", 80), OSError)
+
+    async def main() -> object:
+        driver = AsyncDriver(httpx.AsyncClient, "http://127.0.0.1:9")
+        return await driver.run(resolve_host("a..b", 80))
+
+    assert isinstance(asyncio.run(main()), OSError)

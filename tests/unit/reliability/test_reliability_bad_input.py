@@ -398,6 +398,8 @@ def test_an_api_key_that_cannot_be_sent_is_refused(api_key: object, names: str) 
         (lambda: URLImagePolicy(max_bytes=0), "URLImagePolicy.max_bytes"),
         (lambda: URLImagePolicy(max_redirects=-1), "URLImagePolicy.max_redirects"),
         (lambda: URLImagePolicy(timeout=None), "URLImagePolicy.timeout"),  # type: ignore[arg-type]
+        (lambda: URLImagePolicy(timeout=httpx.Timeout(None)), "URLImagePolicy.timeout"),
+        (lambda: URLImagePolicy(timeout=httpx.Timeout(5, read=None)), "URLImagePolicy.timeout"),
         (lambda: URLImagePolicy(allow_private_addresses="no"), "allow_private_addresses"),  # type: ignore[arg-type]
     ],
 )
