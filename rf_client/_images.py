@@ -140,13 +140,11 @@ def check_image(item: object) -> None:
             "pass a local path without a scheme, or the image's bytes."
         )
     if isinstance(item, str | os.PathLike):
-        source: tuple[str, Any] = (
-            _classify_text(item) if isinstance(item, str) else ("path", _path_text(item))
-        )
-        if source[0] == "path":
-            _check_file(Path(source[1]), describe_input(item))
-        elif source[0] == "bytes":
-            _encoded_image_info(source[1], describe_input(item))
+        kind, value = _text_source(item)
+        if kind == "path":
+            _check_file(Path(value), describe_input(item))
+        else:
+            _encoded_image_info(value, describe_input(item))
         return
     if isinstance(item, bytes | bytearray | memoryview):
         _encoded_image_info(_decode_base64_bytes_if_needed(bytes(item)), describe_input(item))
@@ -185,10 +183,7 @@ def prepare_image(
         data = yield from download_image(item, options.url_images)
         return (yield from offload(lambda: _prepare_encoded(data, describe_input(item), max_size)))
     if isinstance(item, str | os.PathLike):
-        source: tuple[str, Any] = (
-            _classify_text(item) if isinstance(item, str) else ("path", _path_text(item))
-        )
-        kind, value = source
+        kind, value = _text_source(item)
         encoded = _read_file(Path(value)) if kind == "path" else value
         if _sendable_as_is(encoded, max_size):
             return PreparedImage(encoded)
@@ -232,6 +227,11 @@ def _path_text(item: os.PathLike[Any]) -> str:
         f"{type(item).__name__} value is not a usable path ({problem}); pass a str or a "
         "pathlib.Path."
     )
+
+
+def _text_source(item: str | os.PathLike[Any]) -> tuple[str, Any]:
+    """``_classify_text`` of a string; ``("path", text)`` of any other path-like."""
+    return _classify_text(item) if isinstance(item, str) else ("path", _path_text(item))
 
 
 def _classify_text(text: str) -> tuple[str, Any]:
