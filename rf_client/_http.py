@@ -13,10 +13,10 @@ statuses 408, 429, 500, 502, 503 and 504 are retried, the whole request each tim
 exponential backoff and full jitter, honouring the server's ``Retry-After`` (seconds or an
 HTTP date) up to a cap. ``max_retries`` (default 2) is settable per client and per call; a
 request built with ``retryable=False`` (a workflow run with ``workflow_run_retries_enabled``
-off) is sent once. A request built with ``idempotent=False`` (starting a pipeline, consuming
-its results, pausing or terminating it) is retried only when it provably never reached the
-server (no connection, or a 429), since repeating it could start a second pipeline or lose
-results.
+off) is sent once. A request built with ``idempotent=False`` (a workflow run, starting a
+pipeline, consuming its results, pausing or terminating it) is retried only when it never
+reached the server or was refused unprocessed (no connection, 429, 503), since repeating it
+could run a workflow's sinks twice, start a second pipeline or lose results.
 
 Images given as URLs are downloaded by the client under :class:`URLImagePolicy`.
 """
@@ -746,12 +746,12 @@ NEVER_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout
 def never_processed(outcome: object) -> bool:
     """Whether a failed attempt's ``outcome`` proves the server did not act on the request.
 
-    True for no connection at all and for a 429 (refused before it was processed); False for
-    a timeout while waiting for the answer, a cut-short answer or a 5xx, after which the
-    server may have acted.
+    True for no connection at all, a 429 and a 503 (refused before it was processed); False
+    for a timeout while waiting for the answer, a cut-short answer or another 5xx, after which
+    the server may have acted.
     """
     if isinstance(outcome, Reply):
-        return outcome.status_code == 429
+        return outcome.status_code in (429, 503)
     return isinstance(outcome, NEVER_SENT_ERRORS)
 
 

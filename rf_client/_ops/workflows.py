@@ -337,8 +337,10 @@ def run_workflow(ctx: CallContext, run: WorkflowRun, parse: Parse[T]) -> Plan[T]
     """Run a workflow once (``POST /workflows/run`` or ``/{workspace}/workflows/{id}``).
 
     Honours ``workflow_run_retries_enabled`` (False: the request is sent once whatever
-    happens). With ``enable_profiling`` the server's profiler trace is saved under
-    ``profiling_directory`` before the outputs are returned.
+    happens; True: it is repeated only when the server did not act on it: no connection,
+    429 or 503, never after a timeout waiting for the answer or a 500). With
+    ``enable_profiling`` the server's profiler trace is saved under ``profiling_directory``
+    before the outputs are returned.
     """
     ref = workflow_ref(
         run.specification,
@@ -431,8 +433,10 @@ def _run_request(
         )
         saved = run_predefined_workflow_legacy if legacy else run_predefined_workflow
         kwargs = saved.build_request_kwargs(ref.workspace_name, ref.workflow_id, body=predefined)
+    # A run may write through its sinks (webhooks, uploads): it is repeated only when it never
+    # reached the server, or the server refused it unprocessed (429, 503), as 1.8.3 retries.
     retryable = ctx.configuration.workflow_run_retries_enabled
-    return ctx.authorised(Request.from_generated(kwargs, retryable=retryable))
+    return ctx.authorised(Request.from_generated(kwargs, retryable=retryable, idempotent=False))
 
 
 # Validating and describing.

@@ -303,11 +303,14 @@ def test_commands_that_change_state_are_not_repeated_after_the_server_may_have_a
         assert len(fake_server.requests_to(verb, route)) == 1
 
 
-def test_commands_refused_with_429_are_retried(fake_server: FakeServer, call: Caller) -> None:
+@pytest.mark.parametrize("status", [429, 503])
+def test_commands_refused_unprocessed_are_retried(
+    fake_server: FakeServer, call: Caller, status: int
+) -> None:
     fake_server.on(
         "GET",
         "/inference_pipelines/pipe-1/consume",
-        json_reply(429, {"message": "slow down"}, {"Retry-After": "0"}),
+        json_reply(status, {"message": "slow down"}, {"Retry-After": "0"}),
         json_reply(200, CONSUMED),
     )
     client = InferenceHTTPClient(fake_server.url, retry_policy=FAST_RETRIES)
@@ -319,9 +322,8 @@ def test_starting_a_pipeline_is_retried_only_when_it_never_reached_the_server(
     fake_server: FakeServer, call: Caller
 ) -> None:
     initialise = "/inference_pipelines/initialise"
-    fake_server.on(
-        "POST", initialise, json_reply(503, {"message": "busy"}), json_reply(200, COMMAND)
-    )
+    failed = json_reply(500, {"message": "failed half-way"})
+    fake_server.on("POST", initialise, failed, json_reply(200, COMMAND))
     client = InferenceHTTPClient(fake_server.url, retry_policy=FAST_RETRIES)
     with pytest.raises(RFClientError):
         call(client, "start_inference_pipeline_with_workflow", "rtsp://camera/1", SPEC)

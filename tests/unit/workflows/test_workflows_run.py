@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 
 from rf_client import (
+    APITimeoutError,
     BadRequestError,
     InferenceConfiguration,
     InferenceHTTPClient,
@@ -26,7 +27,7 @@ from rf_client import (
     UnprocessableEntityError,
     VisualisationResponseFormat,
 )
-from tests.support.fake_server import FakeServer, json_reply
+from tests.support.fake_server import FakeServer, delay, json_reply
 from tests.unit.workflows.workflows_support import (
     IMAGES_DIR,
     JPEG_BASE64,
@@ -486,7 +487,9 @@ def test_workflow_errors_raise_the_status_class_with_the_server_details(
         assert error.body["blocks_errors"][0]["block_id"] == body["blocks_errors"][0]["block_id"]
 
 
-def test_a_step_error_is_retried_like_any_500_unless_disabled(fake_server: FakeServer) -> None:
+def test_a_step_error_is_not_retried(fake_server: FakeServer, call: Caller) -> None:
+    # The run got as far as a step: earlier steps, sinks among them, may have acted. A repeat
+    # could write twice (1.8.3 retries workflow runs on 429, 503 and 504 only).
     fake_server.on(
         "POST",
         "/workflows/run",
@@ -494,8 +497,19 @@ def test_a_step_error_is_retried_like_any_500_unless_disabled(fake_server: FakeS
         run_reply([QR_OUTPUT]),
     )
     client = InferenceHTTPClient(fake_server.url)
-    assert client.run_workflow(specification=specification("qr_and_barcode")) == [QR_OUTPUT]
-    assert len(fake_server.requests) == 2
+    with pytest.raises(InternalServerError):
+        call(client, "run_workflow", specification=specification("qr_and_barcode"))
+    assert len(fake_server.requests) == 1
+
+
+def test_a_run_whose_answer_timed_out_is_not_repeated(fake_server: FakeServer) -> None:
+    fake_server.on(
+        "POST", "/workflows/run", delay(1.0, run_reply([QR_OUTPUT])), run_reply([QR_OUTPUT])
+    )
+    client = InferenceHTTPClient(fake_server.url, timeout=0.2)
+    with pytest.raises(APITimeoutError):
+        client.run_workflow(specification=specification("qr_and_barcode"))
+    assert len(fake_server.requests) == 1
 
 
 @pytest.mark.parametrize(
