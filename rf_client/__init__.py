@@ -4,6 +4,9 @@ Drop-in for ``inference_sdk``: swap ``from inference_sdk import ...`` for
 ``from rf_client import ...``.
 """
 
+import os
+import warnings
+
 from rf_client._batch import BatchOutcome, Outcome
 from rf_client._client_streams import OnError
 from rf_client._http import ClientOptions, RetryPolicy, URLImagePolicy
@@ -17,6 +20,7 @@ from rf_client.config import (
     HTTPClientMode,
     InferenceConfiguration,
     VisualisationResponseFormat,
+    str2bool,
 )
 from rf_client.errors import (
     APIConnectionError,
@@ -67,7 +71,19 @@ from rf_client.errors import (
 
 __version__ = "0.1.0"
 
+INFERENCE_WARNINGS_DISABLED = os.getenv("INFERENCE_WARNINGS_DISABLED", "False").strip().lower() in (
+    "true",
+    "1",
+    "yes",
+)
+"""``INFERENCE_WARNINGS_DISABLED=true`` silences rf-client's warnings, as it does 1.8.3's."""
+
+if INFERENCE_WARNINGS_DISABLED:
+    warnings.simplefilter("ignore", RFClientDeprecationWarning)
+    warnings.simplefilter("ignore", InferenceSDKGuidanceWarning)
+
 __all__ = [
+    "INFERENCE_WARNINGS_DISABLED",
     "APIConnectionError",
     "APIKeyNotProvided",
     "APIStatusError",
@@ -128,4 +144,5 @@ __all__ = [
     "WorkflowImage",
     "WrongClientModeError",
     "__version__",
+    "str2bool",
 ]

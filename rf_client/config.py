@@ -105,6 +105,20 @@ MASK_FORMATS = ("polygon", "rle")
 """The values of ``response_mask_format``."""
 
 
+def str2bool(value: str | bool) -> bool:
+    """``"true"``/``"false"`` (any case) or a bool as a bool, as inference-sdk 1.8.3 reads flags.
+
+    Raises:
+        InvalidParameterError: Any other text.
+    """
+    if isinstance(value, bool):
+        return value
+    lowered = value.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    raise InvalidParameterError(f"expected 'true' or 'false', not {value!r}.")
+
+
 def _env_flag(name: str, default: bool) -> bool:
     value = os.getenv(name)
     if value is None:

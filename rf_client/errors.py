@@ -79,8 +79,10 @@ class RFClientError(Exception):
 
     batch: BatchOutcome[Any] | None
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str = "", *args: object) -> None:
+        # Extra arguments are accepted as 1.8.3's plain-Exception errors accept them (tests
+        # and mocks written for it raise ``HTTPClientError()`` or with several values).
+        super().__init__(message, *args)
         self.message = message
         self.batch = None
 
@@ -414,8 +416,13 @@ class MissingDependencyError(RFClientError):
     """An optional dependency is not installed; the message says which extra to install."""
 
 
-class RFClientDeprecationWarning(DeprecationWarning):
-    """Warns about a method kept for inference-sdk compatibility that has a replacement."""
+class RFClientDeprecationWarning(FutureWarning):
+    """Warns about a method kept for inference-sdk compatibility that has a replacement.
+
+    A ``FutureWarning`` (shown by default, as 1.8.3's plain ``Warning`` is), not a
+    ``DeprecationWarning``, which Python hides when the call comes from an imported module.
+    ``INFERENCE_WARNINGS_DISABLED=true`` silences it, as in 1.8.3.
+    """
 
 
 InferenceSDKDeprecationWarning = RFClientDeprecationWarning

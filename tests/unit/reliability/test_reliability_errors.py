@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import pickle
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -251,6 +254,38 @@ def test_new_errors_are_caught_by_the_1_8_3_names(
         raise raised
     with pytest.raises(HTTPClientError):
         raise raised
+
+
+def test_plain_errors_take_any_arguments_as_1_8_3s_do() -> None:
+    # 1.8.3's errors are plain Exceptions: mocks raise them bare or with several values.
+    bare = HTTPClientError()
+    assert str(bare) == ""
+    assert bare.args == ("",)
+    several = errors.InvalidParameterError("bad value", 42)
+    assert str(several) == "bad value"
+    assert several.args == ("bad value", 42)
+    assert pickle.loads(pickle.dumps(several)).args == ("bad value", 42)
+
+
+def test_warnings_are_shown_by_default_and_silenced_like_1_8_3s() -> None:
+    script = (
+        "import warnings, rf_client\n"
+        "warnings.warn('old', rf_client.InferenceSDKDeprecationWarning)\n"
+        "print(rf_client.INFERENCE_WARNINGS_DISABLED, rf_client.str2bool('TRUE'))\n"
+    )
+    for disabled, shown in (("false", True), ("true", False)):
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+            env={**os.environ, "INFERENCE_WARNINGS_DISABLED": disabled},
+        )
+        assert ("old" in done.stderr) is shown
+        assert done.stdout.split() == [str(disabled == "true"), "True"]
+    with pytest.raises(errors.InvalidParameterError):
+        rf_client.str2bool("maybe")
 
 
 def test_feature_deprecated_and_retry_errors_take_their_1_8_3_arguments() -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from rf_client import InferenceHTTPClient, InvalidParameterError
+from rf_client import InferenceHTTPClient, InvalidParameterError, RFClientDeprecationWarning
 from tests.support.fake_server import FakeServer, RecordedRequest
 from tests.unit.seed.seed_support import (
     IMAGE_PATH,
@@ -174,7 +174,7 @@ def test_infer_from_workflow_is_the_deprecated_older_server_route(
         run = run_example(
             code, docs_server.url, image_url_replacement(docs_server), documented=False
         )
-    deprecations = [w for w in caught if issubclass(w.category, DeprecationWarning)]
+    deprecations = [w for w in caught if issubclass(w.category, RFClientDeprecationWarning)]
     assert len(deprecations) == 1
     assert "infer_from_workflow" in str(deprecations[0].message)
     assert run.values[0][0]["count"] == 1
