@@ -175,10 +175,11 @@ class ModelsMixin(BaseClient):
     ) -> Plan[BatchOutcome[Prediction]]:
         """``infer`` through ``api`` (v0 or v1), or the client's mode when None."""
         context = self._context()
-        infer = (
-            inference.infer_v0 if (api or context.mode) is HTTPClientMode.V0 else inference.infer_v1
-        )
-        return infer(context, items, model_id, inference.dict_shape(context))
+        shape = inference.dict_shape(context)
+        if (api or context.mode) is HTTPClientMode.V0:
+            return inference.infer_v0(context, items, model_id, shape)
+        operation = "infer" if api is None else "infer_from_api_v1"
+        return inference.infer_v1(context, items, model_id, shape, operation=operation)
 
     @overload
     def infer_from_api_v0(  # type: ignore[overload-overlap]  # a str is one image

@@ -261,16 +261,18 @@ def infer_v1(
     model_id: str | None,
     shape: Shape[T],
     expected_tasks: Sequence[str] | None = None,
+    operation: str = "infer",
 ) -> Plan[BatchOutcome[T]]:
     """Run a platform model on every input through API v1; ``shape`` makes each result.
 
     ``expected_tasks`` (typed API) refuses a model of another task type before sending images.
+    ``operation`` names the public method in messages.
     """
     # Mode and model id are checked before the images, the images before the model is fetched.
-    ctx.require_v1("infer_from_api_v1")
-    ctx.model_id(model_id, "infer")
+    ctx.require_v1(operation)
+    ctx.model_id(model_id, operation)
     check_images(inputs)
-    model = yield from resolve_v1_model(ctx, model_id, "infer", expected_tasks)
+    model = yield from resolve_v1_model(ctx, model_id, operation, expected_tasks)
     batch_size = ctx.configuration.max_batch_size
 
     def prepare(item: object) -> Plan[PreparedImage]:

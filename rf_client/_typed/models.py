@@ -134,7 +134,12 @@ class InferNamespace(Namespace):
         parse: Callable[[Mapping[str, Any]], R],
     ) -> Plan[BatchOutcome[R]]:
         return inference.infer_v1(
-            self._client._context(), items, model_id, model_shape(parse), expected_tasks=[task]
+            self._client._context(),
+            items,
+            model_id,
+            model_shape(parse),
+            expected_tasks=[task],
+            operation=f"client.typed.infer ({task})",
         )
 
     def _infer(

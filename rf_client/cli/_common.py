@@ -40,6 +40,14 @@ exit codes:
   {EXIT_SERVER}    the server could not be reached or answered with an error before any result
   {EXIT_INTERRUPTED}  interrupted (Ctrl-C)"""
 
+SERVER_CALL_EXIT_CODES_EPILOG = f"""\
+exit codes:
+  {EXIT_OK}    done
+  {EXIT_USAGE}    usage error (bad option or value)
+  {EXIT_SERVER}    the server could not be reached or answered with an error
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C)"""
+"""The exit codes of ``info`` and ``models``, which have no items to fail one by one."""
+
 API_KEY_ENV = "ROBOFLOW_API_KEY"
 API_URL_ENV = "ROBOFLOW_API_URL"
 DEFAULT_API_URL = "http://localhost:9001"

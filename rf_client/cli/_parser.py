@@ -6,7 +6,13 @@ import argparse
 from pathlib import Path
 from typing import cast
 
-from rf_client.cli._common import API_KEY_ENV, API_URL_ENV, EXIT_CODES_EPILOG, Parser
+from rf_client.cli._common import (
+    API_KEY_ENV,
+    API_URL_ENV,
+    EXIT_CODES_EPILOG,
+    SERVER_CALL_EXIT_CODES_EPILOG,
+    Parser,
+)
 from rf_client.cli._config_flags import add_configuration_flags, text_list
 from rf_client.cli._connection import connection_parent
 from rf_client.cli._targets import name_value
@@ -59,7 +65,7 @@ examples:
   rf-client info
   rf-client info --api-url http://127.0.0.1:9001 --json
 
-{EXIT_CODES_EPILOG}"""
+{SERVER_CALL_EXIT_CODES_EPILOG}"""
 
 MODELS_EXAMPLES = f"""\
 examples:
@@ -68,7 +74,7 @@ examples:
   rf-client models unload my-project/3
   rf-client models unload-all --json
 
-{EXIT_CODES_EPILOG}"""
+{SERVER_CALL_EXIT_CODES_EPILOG}"""
 
 SERVER_EXAMPLES = """\
 examples:

@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from rf_client import InferenceConfiguration, InferenceHTTPClient, ServiceUnavailableError
+from rf_client import (
+    InferenceConfiguration,
+    InferenceHTTPClient,
+    ServiceUnavailableError,
+    WrongClientModeError,
+)
 from tests.support.canned import serve_model
 from tests.support.fake_server import FakeServer, json_reply
 
@@ -68,3 +73,11 @@ def test_failed_item_raises_its_error_with_every_other_result_reachable(
     assert results[2] is not None
     assert results[2]["image"]["width"] == 2
     assert "item 2 of 3 failed" in str(caught.value)
+
+
+def test_the_typed_api_names_itself_when_the_client_is_in_v0_mode() -> None:
+    client = InferenceHTTPClient("https://detect.roboflow.com", "key")
+    with pytest.raises(WrongClientModeError, match=r"^client\.typed\.infer \(object-detection\)"):
+        client.typed.infer.object_detection("photo.jpg", model_id="project/3")
+    with pytest.raises(WrongClientModeError, match=r"^infer_from_api_v1 needs"):
+        client.infer_from_api_v1("photo.jpg", model_id="project/3")
