@@ -69,6 +69,7 @@ V1_OPERATIONS: dict[str, Operation] = {
     "POST /sam3/embed_image": Operation("sam", "sam3_embed_image"),
     "POST /sam3/concept_segment": Operation("sam", "sam3_concept_segment"),
     "POST /sam3/visual_segment": Operation("sam", "sam3_visual_segment"),
+    "POST /sam3_3d/infer": Operation("sam", "sam3_3d_infer"),
     "POST /workflows/run": Operation("workflows", "run_workflow_specification"),
     "POST /workflows/validate": Operation("workflows", "validate_workflow"),
     "POST /workflows/describe_interface": Operation("workflows", "describe_workflow_interface"),

@@ -1051,6 +1051,99 @@ class CoreModelsMixin(BaseClient):
             lambda ctx, items: core_vision.sam3_embed(ctx, items, image_id, as_dict),
         )
 
+    def sam3_3d_infer(
+        self,
+        inference_input: ImageInput,
+        mask_input: Any,
+        model_id: str = "sam3-3d-objects",
+        *,
+        output_meshes: bool = True,
+        output_scene: bool = True,
+        with_mesh_postprocess: bool = True,
+        with_texture_baking: bool = True,
+        use_distillations: bool = False,
+    ) -> Prediction:
+        """3D meshes and Gaussian splats of the masked objects of one image (``/sam3_3d/infer``).
+
+        SAM 3D Objects runs on GPU inference servers with it enabled
+        (``SAM3_3D_OBJECTS_ENABLED=true``); inference 1.8.3's server does not serve it. One
+        image per call; ``mask_input`` may outline several objects. Every option is sent, as
+        1.8.3 sends them.
+
+        Args:
+            inference_input: One image (path, URL, bytes, BGR numpy array, PIL image, base64,
+                data URI).
+            mask_input: The objects to reconstruct, any JSON value the server reads: a polygon
+                ``[x1, y1, x2, y2, ...]`` or ``[[x1, y1], [x2, y2], ...]``, a COCO RLE dict
+                ``{"counts": ..., "size": [height, width]}``, or a list of them (one object
+                each). A binary mask (numpy array) must be converted to one of these first.
+            model_id: The SAM 3D model (default ``"sam3-3d-objects"``).
+            output_meshes: Also output meshes (GLB); Gaussian splats are always output.
+            output_scene: Also output the combined scene of every object.
+            with_mesh_postprocess: Post-process the meshes.
+            with_texture_baking: Bake textures into the meshes.
+            use_distillations: Use the distilled versions of the model's components.
+
+        Returns:
+            The server's answer as a dict, base64-encoded: ``mesh_glb`` (the scene's mesh, GLB,
+            None without ``output_meshes``), ``gaussian_ply`` (the scene's Gaussian splats,
+            PLY), ``objects`` (per object: ``mesh_glb``, ``gaussian_ply`` and ``metadata``
+            with ``rotation``, ``translation`` and ``scale``) and ``time`` (seconds).
+
+        Raises:
+            InvalidInputError: ``inference_input`` is a list or not a usable image (nothing is
+                sent).
+            InvalidParameterError: ``mask_input`` is None or cannot be sent as JSON (a numpy
+                array), ``model_id`` is invalid or a flag is not a bool (nothing is sent).
+            NotFoundError: The server does not serve SAM 3D (the message says so).
+            APIStatusError: The server refused the request (the message says when the server
+                may not serve SAM 3D: inference 1.8.3 answers through its legacy model route).
+            APIConnectionError: The server cannot be reached.
+            ResponseValidationError: The answer is not a JSON object.
+        """
+        return self._run(
+            core_vision.sam3_3d_infer(
+                self._context(),
+                inference_input,
+                mask_input,
+                model_id,
+                as_dict,
+                output_meshes=output_meshes,
+                output_scene=output_scene,
+                with_mesh_postprocess=with_mesh_postprocess,
+                with_texture_baking=with_texture_baking,
+                use_distillations=use_distillations,
+            )
+        )
+
+    async def sam3_3d_infer_async(
+        self,
+        inference_input: ImageInput,
+        mask_input: Any,
+        model_id: str = "sam3-3d-objects",
+        *,
+        output_meshes: bool = True,
+        output_scene: bool = True,
+        with_mesh_postprocess: bool = True,
+        with_texture_baking: bool = True,
+        use_distillations: bool = False,
+    ) -> Prediction:
+        """Async twin of :meth:`sam3_3d_infer`."""
+        return await self._arun(
+            core_vision.sam3_3d_infer(
+                self._context(),
+                inference_input,
+                mask_input,
+                model_id,
+                as_dict,
+                output_meshes=output_meshes,
+                output_scene=output_scene,
+                with_mesh_postprocess=with_mesh_postprocess,
+                with_texture_baking=with_texture_baking,
+                use_distillations=use_distillations,
+            )
+        )
+
     def infer_from_yolo_world(
         self,
         inference_input: ImageInput | Sequence[ImageInput],
@@ -1109,9 +1202,9 @@ class CoreModelsMixin(BaseClient):
         """Detect faces and where they look (``POST /gaze/gaze_detection``).
 
         Only inference servers older than 1.8.3 serve gaze detection; 1.8.3 and newer answer
-        410 Gone, which raises :class:`FeatureRemovedError` (also a ``FeatureDeprecatedError``,
-        what inference-sdk 1.8.3 raises without asking the server). Images go
-        ``max_batch_size`` per request.
+        410 Gone and a server without the route 404, either of which raises
+        :class:`FeatureRemovedError` (also a ``FeatureDeprecatedError``, what inference-sdk
+        1.8.3 raises without asking the server). Images go ``max_batch_size`` per request.
 
         Args:
             inference_input: An image or a list of images.
@@ -1121,8 +1214,8 @@ class CoreModelsMixin(BaseClient):
             per image; a single dict for one image.
 
         Raises:
-            FeatureRemovedError: The server removed gaze detection; the message says what to
-                do.
+            FeatureRemovedError: The server removed gaze detection (410) or does not serve it
+                (404; ``status_code`` keeps the server's status); the message says what to do.
             InvalidInputError: An input is not a usable image (nothing is sent).
             APIStatusError: The server refused a request (``error.batch`` for a list).
         """

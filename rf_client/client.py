@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from rf_client._client_core_models import CoreModelsMixin
 from rf_client._client_models import ModelsMixin
 from rf_client._client_pipelines import PipelinesMixin
 from rf_client._client_streams import StreamsMixin
 from rf_client._client_workflows import WorkflowsMixin
+from rf_client.errors import MissingDependencyError
 
 if TYPE_CHECKING:
     from rf_client._typed import TypedAPI
@@ -61,3 +62,25 @@ class InferenceHTTPClient(
         from rf_client._typed import TypedAPI
 
         return TypedAPI(self)
+
+    @property
+    def webrtc(self) -> NoReturn:
+        """Not implemented: rf-client has no WebRTC streaming; reading it always raises.
+
+        inference-sdk 1.8.3's ``client.webrtc`` streams video to the server over WebRTC
+        (through aiortc). rf-client does not implement it; the message says what to use.
+
+        Raises:
+            MissingDependencyError: Always: use ``infer_on_stream()`` (a model on every frame
+                of a video file, camera or stream URL, over HTTP), an inference pipeline on the
+                server (``start_inference_pipeline_with_workflow()``), or inference_sdk's
+                ``InferenceHTTPClient(...).webrtc`` (``pip install inference-sdk aiortc``).
+        """
+        raise MissingDependencyError(
+            "rf-client does not implement WebRTC streaming (inference-sdk's client.webrtc). "
+            "Run a model on every frame of a video file, camera or stream URL over HTTP with "
+            "client.infer_on_stream(...), let the server run a workflow on a stream with an "
+            "inference pipeline (client.start_inference_pipeline_with_workflow(...)), or use "
+            "inference_sdk's InferenceHTTPClient(...).webrtc for WebRTC (pip install "
+            "inference-sdk aiortc)."
+        )

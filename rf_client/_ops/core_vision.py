@@ -1,7 +1,8 @@
-"""Core models that see: depth, SAM 2 / SAM 3 segmentation, YOLO-World detection, gaze.
+"""Core models that see: depth, SAM 2 / SAM 3 segmentation, SAM 3D, YOLO-World detection, gaze.
 
 Every route here except gaze takes one image per request (several requests run at once, up to
 ``max_concurrent_requests``); gaze takes ``max_batch_size`` images per request, as 1.8.3 did.
+SAM 3D takes exactly one image per call, as 1.8.3's ``sam3_3d_infer``.
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from rf_client._batch import BatchOutcome
+from rf_client._batch import BatchOutcome, Outcome
 from rf_client._context import CallContext
 from rf_client._ops.core_models import (
     ImageField,
@@ -26,13 +28,18 @@ from rf_client._ops.core_models import (
     only_image,
     parse_prompts,
     post_images,
+    post_object,
+    request_image,
 )
+from rf_client._ops.inference import check_images
 from rf_client._plan import Plan
 from rf_client.errors import (
     APIStatusError,
     FeatureRemovedError,
+    InvalidInputError,
     InvalidParameterError,
     ResponseValidationError,
+    RFClientError,
 )
 
 if TYPE_CHECKING:
@@ -282,6 +289,134 @@ def sam3_embed(
     return post_images(ctx, inputs, route, shape)
 
 
+SAM3_3D_OPERATION = "sam.sam3_3d_infer"
+
+SAM3_3D_MASK_HINT = (
+    "a polygon [x1, y1, x2, y2, ...] or [[x1, y1], [x2, y2], ...], a COCO RLE dict "
+    '{"counts": ..., "size": [height, width]}, or a list of them (one object each)'
+)
+
+SAM3_3D_NOT_SERVED = (
+    "This server does not serve SAM 3D (POST /sam3_3d/infer): sam3_3d_infer() needs an "
+    "inference server with SAM 3D Objects enabled (a GPU server started with "
+    "SAM3_3D_OBJECTS_ENABLED=true); inference 1.8.3's server does not serve it"
+)
+
+SAM3_3D_MAYBE_NOT_SERVED = (
+    "If this server does not serve SAM 3D (inference 1.8.3's does not: the request falls "
+    "through to its legacy /{dataset_id}/{version_id} model route, which fails), "
+    "sam3_3d_infer() needs an inference server with SAM 3D Objects enabled (a GPU server "
+    "started with SAM3_3D_OBJECTS_ENABLED=true)"
+)
+
+SAM3_3D_FALL_THROUGH_STATUSES = (400, 401, 403, 405, 500, 501, 503)
+"""What a server without the route may answer: 1.8.3 hands ``POST /sam3_3d/infer`` to its
+legacy model route (model ``sam3_3d/infer``), which fails to load it (503 offline, 500 with
+``countinference=false``, 401/403 without access); newer servers without SAM 3D answer 501."""
+
+
+def _advise_sam3_3d(error: APIStatusError) -> None:
+    if error.status_code == 404:
+        add_advice(error, SAM3_3D_NOT_SERVED)
+    elif error.status_code in SAM3_3D_FALL_THROUGH_STATUSES:
+        add_advice(error, SAM3_3D_MAYBE_NOT_SERVED)
+
+
+def check_mask_input(mask_input: object) -> Any:
+    """``mask_input`` when it can be sent as JSON; InvalidParameterError (nothing sent) else.
+
+    The route takes any JSON value (the server tells polygons, RLE dicts and lists of them
+    apart). A binary mask (numpy array, PIL image) has no JSON form the server understands:
+    it is refused with what to send instead.
+    """
+    if mask_input is None:
+        raise InvalidParameterError(f"mask_input is required: {SAM3_3D_MASK_HINT}.")
+    try:
+        # allow_nan=False: the body is encoded without NaN / Infinity (as httpx does).
+        json.dumps(mask_input, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        module = type(mask_input).__module__.split(".")[0]
+        binary = module in ("numpy", "PIL")
+        kind = (
+            type(mask_input).__name__
+            if module == "builtins"
+            else f"{module}.{type(mask_input).__name__}"
+        )
+        raise InvalidParameterError(
+            f"mask_input ({kind}) cannot be sent as JSON ({error}): "
+            + (
+                "a binary mask has no JSON form the server reads; convert it to a polygon or "
+                "a COCO RLE dict (counts as text) first"
+                if binary
+                else "use plain lists, dicts, strings and numbers (numpy values: .tolist())"
+            )
+            + f". The server takes {SAM3_3D_MASK_HINT}."
+        ) from None
+    return mask_input
+
+
+def _check_flags(**flags: object) -> None:
+    """InvalidParameterError unless every flag is a bool (the body's fields are booleans)."""
+    for name, value in flags.items():
+        if not isinstance(value, bool):
+            raise InvalidParameterError(f"{name} must be True or False, not {value!r:.80}.")
+
+
+def sam3_3d_infer(
+    ctx: CallContext,
+    inference_input: object,
+    mask_input: object,
+    model_id: str,
+    shape: ItemShape[T],
+    *,
+    output_meshes: bool,
+    output_scene: bool,
+    with_mesh_postprocess: bool,
+    with_texture_baking: bool,
+    use_distillations: bool,
+) -> Plan[T]:
+    """``POST /sam3_3d/infer``: 3D meshes and Gaussian splats of the masked objects of one image.
+
+    The body is 1.8.3's: the image, ``model_id``, ``mask_input`` as given and every flag, each
+    sent even at its default. Everything is checked before anything is sent.
+    """
+    from rf_api_v1.models import Sam3DObjectsInferenceRequest
+
+    if isinstance(inference_input, Sequence) and not isinstance(
+        inference_input, str | bytes | bytearray | memoryview
+    ):
+        raise InvalidInputError(
+            "inference_input must be one image, not a list: SAM 3D reconstructs the objects of "
+            "one image per call (mask_input may outline several objects)."
+        )
+    check_images([inference_input])
+    mask = check_mask_input(mask_input)
+    model = check_model_name(model_id)
+    _check_flags(
+        output_meshes=output_meshes,
+        output_scene=output_scene,
+        with_mesh_postprocess=with_mesh_postprocess,
+        with_texture_baking=with_texture_baking,
+        use_distillations=use_distillations,
+    )
+    fields = common_fields(ctx)
+    image = yield from request_image(ctx, inference_input, checked=True)
+    body = Sam3DObjectsInferenceRequest(
+        image=image,
+        mask_input=mask,
+        model_id=model,
+        output_meshes=output_meshes,
+        output_scene=output_scene,
+        with_mesh_postprocess=with_mesh_postprocess,
+        with_texture_baking=with_texture_baking,
+        use_distillations=use_distillations,
+        api_key=fields.api_key,
+        source=fields.source,
+        source_info=fields.source_info,
+    )
+    return (yield from post_object(ctx, SAM3_3D_OPERATION, body, shape, _advise_sam3_3d))
+
+
 def yolo_world(
     ctx: CallContext,
     inputs: Sequence[object],
@@ -321,14 +456,29 @@ def yolo_world(
     return post_images(ctx, inputs, route, shape)
 
 
+GAZE_ROUTE = "/gaze/gaze_detection"
+
 GAZE_ADVICE = (
     "Gaze detection was removed from inference (servers 1.8.3 and newer answer 410 Gone, as "
     "MediaPipe was dropped): detect_gazes() needs an inference server older than 1.8.3 that "
     "still serves /gaze/gaze_detection"
 )
 
+GAZE_NOT_SERVED_ADVICE = (
+    "This server does not serve gaze detection (no /gaze/gaze_detection route): "
+    "detect_gazes() needs an inference server older than 1.8.3 that still serves it "
+    "(gaze detection was removed from inference with MediaPipe); there is no drop-in "
+    "replacement"
+)
+
+GAZE_GONE_STATUSES = (404, 410)
+"""Answers that mean the server has no gaze detection: 410 (removed) or 404 (no such route)."""
+
 
 def _advise_gaze(error: APIStatusError) -> None:
+    if error.status_code == 404:
+        add_advice(error, GAZE_NOT_SERVED_ADVICE)
+        return
     if error.status_code != 410:
         return
     replacement = error.replacement if isinstance(error, FeatureRemovedError) else None
@@ -340,13 +490,42 @@ def _advise_gaze(error: APIStatusError) -> None:
     )
 
 
+def as_gaze_removed(error: RFClientError) -> RFClientError:
+    """A 404 or 410 answer of the gaze route as :class:`FeatureRemovedError`; others unchanged.
+
+    1.8.3's server answers 410 with the removed feature's details (already a
+    FeatureRemovedError). A server without the route at all answers 404, and a proxy may answer
+    a bare 410: both become the same FeatureRemovedError (also a FeatureDeprecatedError, what
+    inference-sdk 1.8.3 raises), keeping the status the server gave.
+    """
+    if (
+        not isinstance(error, APIStatusError)
+        or isinstance(error, FeatureRemovedError)
+        or error.status_code not in GAZE_GONE_STATUSES
+    ):
+        return error
+    removed = FeatureRemovedError(
+        error.description,
+        error.status_code,
+        error.api_message,
+        feature=GAZE_ROUTE,
+        reason="Gaze detection was removed from inference with its MediaPipe dependency.",
+        error_type=error.error_type,
+        endpoint=error.endpoint,
+        body=error.body,
+    )
+    removed.retry_after = error.retry_after
+    return removed
+
+
 def detect_gazes(
     ctx: CallContext, inputs: Sequence[object], shape: ItemShape[T]
 ) -> Plan[BatchOutcome[T]]:
     """``POST /gaze/gaze_detection``: faces and their gaze per image (servers before 1.8.3).
 
-    Each answer is a list with one result per image sent. Inference 1.8.3 and newer answer 410;
-    that raises :class:`FeatureRemovedError` saying what to do.
+    Each answer is a list with one result per image sent. Inference 1.8.3 and newer answer 410,
+    a server without the route 404: either raises :class:`FeatureRemovedError` saying what to
+    do.
     """
     fields = common_fields(ctx)
 
@@ -356,4 +535,19 @@ def detect_gazes(
         return GazeDetectionInferenceRequest(image=image, api_key=fields.api_key)
 
     route = ImageRoute("gaze.detect_gazes", body, advise=_advise_gaze)
-    return post_images(ctx, inputs, route, shape)
+    outcome = yield from post_images(ctx, inputs, route, shape)
+    converted: dict[int, RFClientError] = {}  # a failed request fails each of its images
+
+    def convert(error: RFClientError) -> RFClientError:
+        if id(error) not in converted:
+            converted[id(error)] = as_gaze_removed(error)
+        return converted[id(error)]
+
+    return BatchOutcome(
+        [
+            outcome_item
+            if outcome_item.error is None
+            else Outcome(error=convert(outcome_item.error))
+            for outcome_item in outcome
+        ]
+    )

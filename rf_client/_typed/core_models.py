@@ -1307,8 +1307,8 @@ class GazeNamespace(_CoreNamespace):
         """Faces and their gaze per image (``POST /gaze/gaze_detection``).
 
         Raises:
-            FeatureRemovedError: The server removed gaze detection (1.8.3 and newer); the
-                message says what to do.
+            FeatureRemovedError: The server removed gaze detection (410, 1.8.3 and newer) or
+                does not serve it (404); the message says what to do.
             InvalidInputError: An input is not a usable image (nothing is sent).
             APIStatusError: The server refused a request; ``error.batch`` has every result.
         """

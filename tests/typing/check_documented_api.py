@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from pathlib import Path
-from typing import Any, assert_type
+from typing import Any, NoReturn, assert_type
 
 import numpy as np
 from numpy.typing import NDArray
@@ -101,6 +101,12 @@ def check_core_models(client: InferenceHTTPClient, image: str) -> None:
     assert_type(client.sam3_visual_segment([image]), list[Prediction])
     assert_type(client.sam3_embed_image(image, image_id="cached"), Prediction)
     assert_type(client.sam3_embed_image([image]), list[Prediction])
+    polygon = [10.0, 10.0, 50.0, 10.0, 50.0, 50.0]
+    assert_type(client.sam3_3d_infer(image, polygon), Prediction)
+    rle: dict[str, Any] = {"counts": "PQ5", "size": [300, 451]}
+    assert_type(
+        client.sam3_3d_infer(image, [rle], "sam3-3d-objects", output_meshes=False), Prediction
+    )
     # YOLO-World always answers a list, also for one image (as inference-sdk 1.8.3).
     assert_type(client.infer_from_yolo_world(image, ["cat"]), list[Prediction])
     assert_type(client.infer_from_yolo_world([image], ["cat"], confidence=0.2), list[Prediction])
@@ -167,3 +173,8 @@ def check_streams_and_clips(client: InferenceHTTPClient) -> None:
     assert_type(client.infer_on_video("clip.mp4", model_id="project/3"), Prediction)
     assert_type(client.infer_on_video_from_api_v0("https://host/clip.mp4", "project/3"), Prediction)
     assert_type(client.infer_on_video_from_api_v1("clip.mp4"), Prediction)
+
+
+def check_webrtc_is_not_implemented(client: InferenceHTTPClient) -> None:
+    """``client.webrtc`` (inference-sdk's WebRTC namespace) always raises: it is ``NoReturn``."""
+    assert_type(client.webrtc, NoReturn)

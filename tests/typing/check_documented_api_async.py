@@ -68,6 +68,11 @@ async def check_core_models(client: InferenceHTTPClient, image: str) -> None:
     assert_type(await client.sam3_visual_segment_async([image]), list[Prediction])
     assert_type(await client.sam3_embed_image_async(image), Prediction)
     assert_type(await client.sam3_embed_image_async([image]), list[Prediction])
+    polygon = [[10, 10], [50, 10], [50, 50]]
+    assert_type(await client.sam3_3d_infer_async(image, polygon), Prediction)
+    assert_type(
+        await client.sam3_3d_infer_async(image, polygon, use_distillations=True), Prediction
+    )
     assert_type(await client.infer_from_yolo_world_async(image, ["cat"]), list[Prediction])
     assert_type(await client.detect_gazes_async(image), Prediction)
     assert_type(await client.detect_gazes_async([image]), list[Prediction])

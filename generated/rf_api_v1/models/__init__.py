@@ -229,6 +229,8 @@ if TYPE_CHECKING:
     from .sam_3_segmentation_prediction_masks_type_1 import Sam3SegmentationPredictionMasksType1
     from .sam_3_segmentation_request import Sam3SegmentationRequest
     from .sam_3_segmentation_response import Sam3SegmentationResponse
+    from .sam_3d_objects_inference_request import Sam3DObjectsInferenceRequest
+    from .sam_3d_objects_response import Sam3DObjectsResponse
     from .sam_embedding_request import SamEmbeddingRequest
     from .sam_embedding_response import SamEmbeddingResponse
     from .sam_segmentation_request import SamSegmentationRequest
@@ -498,6 +500,8 @@ _MODULES: dict[str, str] = {
     "Sam3SegmentationPredictionMasksType1": "sam_3_segmentation_prediction_masks_type_1",
     "Sam3SegmentationRequest": "sam_3_segmentation_request",
     "Sam3SegmentationResponse": "sam_3_segmentation_response",
+    "Sam3DObjectsInferenceRequest": "sam_3d_objects_inference_request",
+    "Sam3DObjectsResponse": "sam_3d_objects_response",
     "SamEmbeddingRequest": "sam_embedding_request",
     "SamEmbeddingResponse": "sam_embedding_response",
     "SamSegmentationRequest": "sam_segmentation_request",
@@ -745,6 +749,8 @@ __all__ = (
     "Sam2SegmentationPredictionMasksType1",
     "Sam2SegmentationRequest",
     "Sam2SegmentationResponse",
+    "Sam3DObjectsInferenceRequest",
+    "Sam3DObjectsResponse",
     "Sam3EmbeddingResponse",
     "Sam3Prompt",
     "Sam3PromptEcho",
