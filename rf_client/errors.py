@@ -412,8 +412,12 @@ class FeatureRemovedError(GoneError, FeatureDeprecatedError):
         self.replacement = replacement
 
 
-class MissingDependencyError(RFClientError):
-    """An optional dependency is not installed; the message says which extra to install."""
+class MissingDependencyError(RFClientError, ImportError):
+    """An optional dependency (or feature) is missing; the message says what to install or use.
+
+    Also an ``ImportError``, which code written for inference-sdk 1.8.3 catches where a module
+    it needs (OpenCV, aiortc for ``webrtc``) is missing.
+    """
 
 
 class RFClientDeprecationWarning(FutureWarning):

@@ -320,12 +320,29 @@ def send_v1_request(
     reply = yield from send(ctx.authorised(Request.from_generated(kwargs)), ctx.options)
     data = reply.json()
     predictions = data if isinstance(data, list) else [data]
-    if len(predictions) != len(prepared) or not all(isinstance(p, dict) for p in predictions):
+    if len(predictions) != len(prepared):
         raise ResponseValidationError(
             f"{reply.endpoint} answered {len(predictions)} predictions for {len(prepared)} "
             "images; the server may not support batches (set max_batch_size=1)."
         )
+    misfits = [p for p in predictions if not isinstance(p, dict)]
+    if misfits:
+        raise ResponseValidationError(
+            f"{reply.endpoint} answered {_json_kind(misfits[0])} where a prediction object was "
+            "expected; is api_url an inference server?"
+        )
     return (yield from shape_predictions(shape, predictions, prepared, reply.endpoint))
+
+
+def _json_kind(value: object) -> str:
+    """What a decoded JSON value is, in JSON's words (for messages)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return "a string" if isinstance(value, str) else "a list"
 
 
 def shape_predictions(

@@ -403,6 +403,19 @@ def test_a_batch_answer_with_the_wrong_number_of_results_fails_those_items(
     assert [item_of(r) for r in caught.value.batch.results[:2] if r is not None] == [0, 1]
 
 
+@pytest.mark.parametrize(
+    ("answer", "kind"), [(b"null", "null"), (b'"ok"', "a string"), (b"3", "a number")]
+)
+def test_an_answer_that_is_not_a_prediction_object_is_named(
+    fake_server: FakeServer, call: Caller, answer: bytes, kind: str
+) -> None:
+    ScriptedModel(fake_server, {0: always(raw_reply(200, answer, "application/json"))})
+    with pytest.raises(ResponseValidationError) as caught:
+        call(client_for(fake_server), "infer", item_image(0), model_id=MODEL_ID)
+    assert f"answered {kind} where a prediction object was expected" in str(caught.value)
+    assert "max_batch_size" not in str(caught.value)
+
+
 def test_a_single_image_failure_raises_without_a_batch(
     fake_server: FakeServer, call: Caller
 ) -> None:
