@@ -7,15 +7,16 @@ import tempfile
 from pathlib import Path
 
 from codegen.generate import GENERATED_DIR, TARGETS, generate_package
-from codegen.spec_io import dumps_spec, write_spec
-from codegen.specs import REPO_ROOT, build_all
+from codegen.spec_io import dumps_spec, read_spec, write_spec
+from codegen.specs import REPO_ROOT, V1_SERVER, build_all
 
 
 def _tree(root: Path) -> set[Path]:
+    # Only compiled files are skipped: a .py hidden in __pycache__ is still a stray file.
     return {
         path.relative_to(root)
         for path in root.rglob("*")
-        if path.is_file() and "__pycache__" not in path.parts
+        if path.is_file() and path.suffix != ".pyc"
     }
 
 
@@ -35,6 +36,11 @@ def compare_trees(expected: Path, actual: Path) -> list[str]:
 def check_fresh() -> list[str]:
     """Every stale file under ``spec/`` and ``generated/``, as report lines; empty when fresh."""
     stale: list[str] = []
+    # The pulled description is an input, but it must stay in its normalised form (what
+    # spec-pull writes) so that a server upgrade shows as a readable diff.
+    pulled = V1_SERVER.read_text(encoding="utf-8")
+    if pulled != dumps_spec(read_spec(V1_SERVER)):
+        stale.append(f"not normalised: {V1_SERVER.relative_to(REPO_ROOT)} (run make spec-pull)")
     fresh_specs = build_all()
     with tempfile.TemporaryDirectory(prefix="rf-codegen-check-") as scratch:
         scratch_dir = Path(scratch)
@@ -50,8 +56,9 @@ def check_fresh() -> list[str]:
             generate_package(
                 target, fresh_package, spec_file=scratch_dir / target.spec.relative_to(REPO_ROOT)
             )
-            stale += [
-                line.replace(": ", f": generated/{target.package}/", 1)
-                for line in compare_trees(fresh_package, GENERATED_DIR / target.package)
-            ]
+        # The whole of generated/: a stray file or package beside the targets is stale too.
+        stale += [
+            line.replace(": ", ": generated/", 1)
+            for line in compare_trees(scratch_dir / "generated", GENERATED_DIR)
+        ]
     return stale

@@ -66,10 +66,13 @@ def generate_package(target: Target, destination: Path, spec_file: Path | None =
     spec_file = spec_file or target.spec
     with tempfile.TemporaryDirectory(prefix="rf-codegen-") as scratch:
         output = Path(scratch) / target.package
+        # -I (isolated): neither PYTHONPATH nor the working folder go on sys.path. The generated
+        # package holds a types.py; a "." or empty PYTHONPATH entry would shadow the standard
+        # library's types module in the tools run inside it.
+        python = [sys.executable, "-I", "-m"]
         _run(
             [
-                sys.executable,
-                "-m",
+                *python,
                 "openapi_python_client",
                 "generate",
                 "--path",
@@ -86,7 +89,7 @@ def generate_package(target: Target, destination: Path, spec_file: Path | None =
             ],
             cwd=Path(scratch),
         )
-        ruff = [sys.executable, "-m", "ruff"]
+        ruff = [*python, "ruff"]
         _run(
             [
                 *ruff,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from codegen.check import check_fresh, compare_trees
 from codegen.generate import GENERATED_DIR, TARGETS, generate_package
 
@@ -34,12 +36,14 @@ def test_compare_trees_reports_missing_unexpected_and_differing_files(tmp_path: 
             "models/changed.py": b"x = 2\n",
             "models/stray.py": b"",
             "models/__pycache__/changed.cpython-311.pyc": b"2",
+            "models/__pycache__/hidden.py": b"",
         },
     )
 
     assert compare_trees(expected, actual) == [
         "missing: api/deep/gone_too.py",
         "missing: models/gone.py",
+        "unexpected: models/__pycache__/hidden.py",
         "unexpected: models/stray.py",
         "differs: models/changed.py",
     ]
@@ -55,6 +59,16 @@ def test_compare_trees_sees_a_same_size_change(tmp_path: Path) -> None:
 
 def test_committed_spec_and_generated_packages_are_fresh() -> None:
     assert check_fresh() == []
+
+
+def test_generation_ignores_a_relative_pythonpath(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The generated package holds types.py; tools run inside it must not import it instead of
+    # the standard library's (PYTHONPATH=. or a trailing ":" would put it first).
+    monkeypatch.setenv("PYTHONPATH", ".:")
+    generate_package(TARGETS[1], tmp_path / "rf_api_v0")
+    assert compare_trees(tmp_path / "rf_api_v0", GENERATED_DIR / "rf_api_v0") == []
 
 
 def test_generation_is_deterministic(tmp_path: Path) -> None:
