@@ -241,6 +241,63 @@ def name_the_task_types(spec: Spec) -> None:
         }
 
 
+def _refs_below(node: object) -> set[str]:
+    """The component schema names ``node`` refers to, directly."""
+    return {
+        str(item["$ref"]).removeprefix(SCHEMA_PREFIX)
+        for item in _walk_dicts(node)
+        if str(item.get("$ref", "")).startswith(SCHEMA_PREFIX)
+    }
+
+
+def request_schema_names(spec: Spec) -> set[str]:
+    """Every component schema a request body contains, at any depth."""
+    schemas: dict[str, Any] = spec["components"]["schemas"]
+    bodies = [
+        operation.get("requestBody", {})
+        for item in spec.get("paths", {}).values()
+        for operation in item.values()
+        if isinstance(operation, dict)
+    ]
+    found: set[str] = set()
+    pending = _refs_below(bodies)
+    while pending:
+        name = pending.pop()
+        if name in found or name not in schemas:
+            continue
+        found.add(name)
+        pending |= _refs_below(schemas[name])
+    return found
+
+
+def read_answer_defaults_as_present(spec: Spec) -> None:
+    """Type an answer's field that has a default as always there (its default when absent).
+
+    Server behaviour: answers always carry such fields (pydantic writes defaults), e.g.
+    ``ClassificationInferenceResponse.top`` ("" by default) or ``confidence``. Generator
+    limitation: a field that is not required is typed ``X | Unset``, so every user would
+    narrow ``top`` before using it. The field is marked required; the model template falls
+    back to the default when a server leaves it out, so such an answer still parses. Schemas
+    that requests contain keep their optional fields (defaults there are the server's).
+    """
+    schemas: dict[str, Any] = spec["components"]["schemas"]
+    in_requests = request_schema_names(spec)
+    for name, schema in schemas.items():
+        if name in in_requests or not isinstance(schema, dict):
+            continue
+        required = schema.setdefault("required", [])
+        for field, prop in schema.get("properties", {}).items():
+            if (
+                isinstance(prop, dict)
+                and prop.get("default") is not None
+                and not isinstance(prop["default"], dict | list)
+                and field not in required
+            ):
+                required.append(field)
+        if not required:
+            del schema["required"]
+
+
 def _walk_dicts(node: object) -> list[dict[str, Any]]:
     """Every dict below ``node``, itself included."""
     found: list[dict[str, Any]] = []
@@ -263,6 +320,7 @@ SPEC_PATCHES: tuple[Callable[[Spec], None], ...] = (
     tolerate_new_prediction_kinds,
     merge_array_alternatives,
     name_the_task_types,
+    read_answer_defaults_as_present,
 )
 
 

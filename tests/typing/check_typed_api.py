@@ -48,7 +48,6 @@ from rf_api_v1.models import (
     WorkflowsBlocksSchemaDescription,
     WorkflowValidationStatus,
 )
-from rf_api_v1.types import Unset
 
 from rf_client import InferenceHTTPClient, RFClientError
 
@@ -129,7 +128,8 @@ def check_segmentation_keypoints_classification(client: InferenceHTTPClient, ima
     )
     classified = client.typed.infer.classification(image, "project/3")
     assert_type(classified, ClassificationInferenceResponse)
-    assert_type(classified.top, str | Unset)
+    assert_type(classified.top, str)
+    assert_type(classified.confidence, float)
     assert_type(classified.predictions[0].confidence, float)
     assert_type(
         client.typed.infer.classification([image], "project/3"),

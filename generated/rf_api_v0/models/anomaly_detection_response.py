@@ -33,10 +33,12 @@ class AnomalyDetectionResponse:
     is_anomalous: bool
     """ Whether the anomalous confidence reached the request confidence """
     predictions: list[ClassificationPrediction]
+    confidence: float = 0.0
+    """ The confidence of the top predicted class label """
+    top: str = ""
+    """ The top predicted class label """
     anomaly_map: AnomalyMapPayload | None | Unset = UNSET
     """ Raw local anomaly evidence at the network input resolution """
-    confidence: float | Unset = 0.0
-    """ The confidence of the top predicted class label """
     frame_id: int | None | Unset = UNSET
     """ The frame id of the image used in inference if the input was a video """
     inference_id: None | str | Unset = UNSET
@@ -48,8 +50,6 @@ class AnomalyDetectionResponse:
     """ Model identity and available package details for this result. """
     time: float | None | Unset = UNSET
     """ The time in seconds it took to produce the predictions including image preprocessing """
-    top: str | Unset = ""
-    """ The top predicted class label """
     visualization: None | str | Unset = UNSET
     """ Base64 encoded string containing prediction visualization image data """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -63,6 +63,8 @@ class AnomalyDetectionResponse:
         anomaly_score = self.anomaly_score
 
         anomaly_threshold = self.anomaly_threshold
+
+        confidence = self.confidence
 
         image: dict[str, Any] | list[dict[str, Any]]
         if isinstance(self.image, list):
@@ -81,6 +83,8 @@ class AnomalyDetectionResponse:
             predictions_item = predictions_item_data.to_dict()
             predictions.append(predictions_item)
 
+        top = self.top
+
         anomaly_map: dict[str, Any] | None | Unset
         if isinstance(self.anomaly_map, Unset):
             anomaly_map = UNSET
@@ -88,8 +92,6 @@ class AnomalyDetectionResponse:
             anomaly_map = self.anomaly_map.to_dict()
         else:
             anomaly_map = self.anomaly_map
-
-        confidence = self.confidence
 
         frame_id: int | None | Unset
         if isinstance(self.frame_id, Unset):
@@ -123,8 +125,6 @@ class AnomalyDetectionResponse:
         else:
             time = self.time
 
-        top = self.top
-
         visualization: None | str | Unset
         if isinstance(self.visualization, Unset):
             visualization = UNSET
@@ -138,15 +138,15 @@ class AnomalyDetectionResponse:
                 "anomaly_scale": anomaly_scale,
                 "anomaly_score": anomaly_score,
                 "anomaly_threshold": anomaly_threshold,
+                "confidence": confidence,
                 "image": image,
                 "is_anomalous": is_anomalous,
                 "predictions": predictions,
+                "top": top,
             }
         )
         if anomaly_map is not UNSET:
             field_dict["anomaly_map"] = anomaly_map
-        if confidence is not UNSET:
-            field_dict["confidence"] = confidence
         if frame_id is not UNSET:
             field_dict["frame_id"] = frame_id
         if inference_id is not UNSET:
@@ -157,8 +157,6 @@ class AnomalyDetectionResponse:
             field_dict["resolved_model"] = resolved_model
         if time is not UNSET:
             field_dict["time"] = time
-        if top is not UNSET:
-            field_dict["top"] = top
         if visualization is not UNSET:
             field_dict["visualization"] = visualization
 
@@ -177,6 +175,8 @@ class AnomalyDetectionResponse:
         anomaly_score = d.pop("anomaly_score")
 
         anomaly_threshold = d.pop("anomaly_threshold")
+
+        confidence = d.pop("confidence", 0.0)
 
         def _parse_image(data: object) -> InferenceResponseImage | list[InferenceResponseImage]:
             try:
@@ -209,6 +209,8 @@ class AnomalyDetectionResponse:
 
             predictions.append(predictions_item)
 
+        top = d.pop("top", "")
+
         def _parse_anomaly_map(data: object) -> AnomalyMapPayload | None | Unset:
             if data is None:
                 return data
@@ -225,8 +227,6 @@ class AnomalyDetectionResponse:
             return cast(AnomalyMapPayload | None | Unset, data)
 
         anomaly_map = _parse_anomaly_map(d.pop("anomaly_map", UNSET))
-
-        confidence = d.pop("confidence", UNSET)
 
         def _parse_frame_id(data: object) -> int | None | Unset:
             if data is None:
@@ -281,8 +281,6 @@ class AnomalyDetectionResponse:
 
         time = _parse_time(d.pop("time", UNSET))
 
-        top = d.pop("top", UNSET)
-
         def _parse_visualization(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -296,17 +294,17 @@ class AnomalyDetectionResponse:
             anomaly_scale=anomaly_scale,
             anomaly_score=anomaly_score,
             anomaly_threshold=anomaly_threshold,
+            confidence=confidence,
             image=image,
             is_anomalous=is_anomalous,
             predictions=predictions,
+            top=top,
             anomaly_map=anomaly_map,
-            confidence=confidence,
             frame_id=frame_id,
             inference_id=inference_id,
             parent_id=parent_id,
             resolved_model=resolved_model,
             time=time,
-            top=top,
             visualization=visualization,
         )
 

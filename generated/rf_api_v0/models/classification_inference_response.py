@@ -33,8 +33,10 @@ class ClassificationInferenceResponse:
 
     image: InferenceResponseImage | list[InferenceResponseImage]
     predictions: list[ClassificationPrediction]
-    confidence: float | Unset = 0.0
+    confidence: float = 0.0
     """ The confidence of the top predicted class label """
+    top: str = ""
+    """ The top predicted class label """
     frame_id: int | None | Unset = UNSET
     """ The frame id of the image used in inference if the input was a video """
     inference_id: None | str | Unset = UNSET
@@ -46,14 +48,14 @@ class ClassificationInferenceResponse:
     """ Model identity and available package details for this result. """
     time: float | None | Unset = UNSET
     """ The time in seconds it took to produce the predictions including image preprocessing """
-    top: str | Unset = ""
-    """ The top predicted class label """
     visualization: None | str | Unset = UNSET
     """ Base64 encoded string containing prediction visualization image data """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.resolved_model import ResolvedModel  # noqa: PLC0415
+
+        confidence = self.confidence
 
         image: dict[str, Any] | list[dict[str, Any]]
         if isinstance(self.image, list):
@@ -70,7 +72,7 @@ class ClassificationInferenceResponse:
             predictions_item = predictions_item_data.to_dict()
             predictions.append(predictions_item)
 
-        confidence = self.confidence
+        top = self.top
 
         frame_id: int | None | Unset
         if isinstance(self.frame_id, Unset):
@@ -104,8 +106,6 @@ class ClassificationInferenceResponse:
         else:
             time = self.time
 
-        top = self.top
-
         visualization: None | str | Unset
         if isinstance(self.visualization, Unset):
             visualization = UNSET
@@ -116,12 +116,12 @@ class ClassificationInferenceResponse:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "confidence": confidence,
                 "image": image,
                 "predictions": predictions,
+                "top": top,
             }
         )
-        if confidence is not UNSET:
-            field_dict["confidence"] = confidence
         if frame_id is not UNSET:
             field_dict["frame_id"] = frame_id
         if inference_id is not UNSET:
@@ -132,8 +132,6 @@ class ClassificationInferenceResponse:
             field_dict["resolved_model"] = resolved_model
         if time is not UNSET:
             field_dict["time"] = time
-        if top is not UNSET:
-            field_dict["top"] = top
         if visualization is not UNSET:
             field_dict["visualization"] = visualization
 
@@ -146,6 +144,7 @@ class ClassificationInferenceResponse:
         from ..models.resolved_model import ResolvedModel  # noqa: PLC0415
 
         d = dict(src_dict)
+        confidence = d.pop("confidence", 0.0)
 
         def _parse_image(data: object) -> InferenceResponseImage | list[InferenceResponseImage]:
             try:
@@ -176,7 +175,7 @@ class ClassificationInferenceResponse:
 
             predictions.append(predictions_item)
 
-        confidence = d.pop("confidence", UNSET)
+        top = d.pop("top", "")
 
         def _parse_frame_id(data: object) -> int | None | Unset:
             if data is None:
@@ -231,8 +230,6 @@ class ClassificationInferenceResponse:
 
         time = _parse_time(d.pop("time", UNSET))
 
-        top = d.pop("top", UNSET)
-
         def _parse_visualization(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -243,15 +240,15 @@ class ClassificationInferenceResponse:
         visualization = _parse_visualization(d.pop("visualization", UNSET))
 
         classification_inference_response = model_class(
+            confidence=confidence,
             image=image,
             predictions=predictions,
-            confidence=confidence,
+            top=top,
             frame_id=frame_id,
             inference_id=inference_id,
             parent_id=parent_id,
             resolved_model=resolved_model,
             time=time,
-            top=top,
             visualization=visualization,
         )
 

@@ -8,8 +8,6 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="MaskCoordinateMetadata")
 
 
@@ -34,11 +32,13 @@ class MaskCoordinateMetadata:
     """ Original image height divided by output-grid height. """
     width: int
     """ Mask-grid width in pixels. """
-    coordinate_system: Literal["mask_grid"] | Unset = "mask_grid"
+    coordinate_system: Literal["mask_grid"] = "mask_grid"
     """ All prediction geometry uses this grid, matching response image dimensions. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        coordinate_system = self.coordinate_system
+
         height = self.height
 
         scale_x = self.scale_x
@@ -47,26 +47,29 @@ class MaskCoordinateMetadata:
 
         width = self.width
 
-        coordinate_system = self.coordinate_system
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "coordinate_system": coordinate_system,
                 "height": height,
                 "scale_x": scale_x,
                 "scale_y": scale_y,
                 "width": width,
             }
         )
-        if coordinate_system is not UNSET:
-            field_dict["coordinate_system"] = coordinate_system
 
         return field_dict
 
     @classmethod
     def from_dict(model_class: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        coordinate_system = cast(Literal["mask_grid"], d.pop("coordinate_system", "mask_grid"))
+        if coordinate_system != "mask_grid":
+            raise ValueError(
+                f"coordinate_system must match const 'mask_grid', got '{coordinate_system}'"
+            )
+
         height = d.pop("height")
 
         scale_x = d.pop("scale_x")
@@ -75,18 +78,12 @@ class MaskCoordinateMetadata:
 
         width = d.pop("width")
 
-        coordinate_system = cast(Literal["mask_grid"] | Unset, d.pop("coordinate_system", UNSET))
-        if coordinate_system != "mask_grid" and not isinstance(coordinate_system, Unset):
-            raise ValueError(
-                f"coordinate_system must match const 'mask_grid', got '{coordinate_system}'"
-            )
-
         mask_coordinate_metadata = model_class(
+            coordinate_system=coordinate_system,
             height=height,
             scale_x=scale_x,
             scale_y=scale_y,
             width=width,
-            coordinate_system=coordinate_system,
         )
 
         mask_coordinate_metadata.additional_properties = d

@@ -41,6 +41,9 @@ class ActionRecognitionInferenceResponse:
     """ Classified frame ranges, which can overlap """
     windows_classified: int
     """ Model calls the clip was cut into """
+    span_semantics: ActionRecognitionInferenceResponseSpanSemantics = (
+        ActionRecognitionInferenceResponseSpanSemantics.INSTANCES
+    )
     candidates: list[ActionRecognitionPrediction] | None | Unset = UNSET
     confidence_threshold: float | None | Unset = UNSET
     """ Uniform confidence threshold; null for per-class thresholds or unscored models """
@@ -54,9 +57,6 @@ class ActionRecognitionInferenceResponse:
     """ Effective class-specific thresholds when model-eval recommendations apply """
     resolved_model: None | ResolvedModel | Unset = UNSET
     """ Model identity and available package details for this result. """
-    span_semantics: ActionRecognitionInferenceResponseSpanSemantics | Unset = (
-        ActionRecognitionInferenceResponseSpanSemantics.INSTANCES
-    )
     time: float | None | Unset = UNSET
     """ The time in seconds it took to produce the predictions including image preprocessing """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -70,6 +70,8 @@ class ActionRecognitionInferenceResponse:
         frame_count = self.frame_count
 
         source_fps = self.source_fps
+
+        span_semantics = self.span_semantics.value
 
         timeline = []
         for timeline_item_data in self.timeline:
@@ -127,10 +129,6 @@ class ActionRecognitionInferenceResponse:
         else:
             resolved_model = self.resolved_model
 
-        span_semantics: str | Unset = UNSET
-        if not isinstance(self.span_semantics, Unset):
-            span_semantics = self.span_semantics.value
-
         time: float | None | Unset
         if isinstance(self.time, Unset):
             time = UNSET
@@ -143,6 +141,7 @@ class ActionRecognitionInferenceResponse:
             {
                 "frame_count": frame_count,
                 "source_fps": source_fps,
+                "span_semantics": span_semantics,
                 "timeline": timeline,
                 "windows_classified": windows_classified,
             }
@@ -159,8 +158,6 @@ class ActionRecognitionInferenceResponse:
             field_dict["per_class_confidence_thresholds"] = per_class_confidence_thresholds
         if resolved_model is not UNSET:
             field_dict["resolved_model"] = resolved_model
-        if span_semantics is not UNSET:
-            field_dict["span_semantics"] = span_semantics
         if time is not UNSET:
             field_dict["time"] = time
 
@@ -178,6 +175,10 @@ class ActionRecognitionInferenceResponse:
         frame_count = d.pop("frame_count")
 
         source_fps = d.pop("source_fps")
+
+        span_semantics = ActionRecognitionInferenceResponseSpanSemantics(
+            d.pop("span_semantics", ActionRecognitionInferenceResponseSpanSemantics.INSTANCES)
+        )
 
         timeline = []
         _timeline = d.pop("timeline")
@@ -284,13 +285,6 @@ class ActionRecognitionInferenceResponse:
 
         resolved_model = _parse_resolved_model(d.pop("resolved_model", UNSET))
 
-        _span_semantics = d.pop("span_semantics", UNSET)
-        span_semantics: ActionRecognitionInferenceResponseSpanSemantics | Unset
-        if isinstance(_span_semantics, Unset):
-            span_semantics = UNSET
-        else:
-            span_semantics = ActionRecognitionInferenceResponseSpanSemantics(_span_semantics)
-
         def _parse_time(data: object) -> float | None | Unset:
             if data is None:
                 return data
@@ -303,6 +297,7 @@ class ActionRecognitionInferenceResponse:
         action_recognition_inference_response = model_class(
             frame_count=frame_count,
             source_fps=source_fps,
+            span_semantics=span_semantics,
             timeline=timeline,
             windows_classified=windows_classified,
             candidates=candidates,
@@ -311,7 +306,6 @@ class ActionRecognitionInferenceResponse:
             inference_id=inference_id,
             per_class_confidence_thresholds=per_class_confidence_thresholds,
             resolved_model=resolved_model,
-            span_semantics=span_semantics,
             time=time,
         )
 

@@ -9,7 +9,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.dependent_resource_type import DependentResourceType
-from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.roboflow_platform_model_metadata import RoboflowPlatformModelMetadata
@@ -26,7 +25,7 @@ class DependentResource:
         RoboflowPlatformModelMetadata | RoboflowPlatformProjectMetadata | ThirdPartyModelMetadata
     )
     resource_type: DependentResourceType
-    type_: Literal["dependent_resource_v1"] | Unset = "dependent_resource_v1"
+    type_: Literal["dependent_resource_v1"] = "dependent_resource_v1"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -51,10 +50,9 @@ class DependentResource:
             {
                 "metadata": metadata,
                 "resource_type": resource_type,
+                "type": type_,
             }
         )
-        if type_ is not UNSET:
-            field_dict["type"] = type_
 
         return field_dict
 
@@ -120,8 +118,8 @@ class DependentResource:
 
         resource_type = DependentResourceType(d.pop("resource_type"))
 
-        type_ = cast(Literal["dependent_resource_v1"] | Unset, d.pop("type", UNSET))
-        if type_ != "dependent_resource_v1" and not isinstance(type_, Unset):
+        type_ = cast(Literal["dependent_resource_v1"], d.pop("type", "dependent_resource_v1"))
+        if type_ != "dependent_resource_v1":
             raise ValueError(f"type must match const 'dependent_resource_v1', got '{type_}'")
 
         dependent_resource = model_class(

@@ -44,7 +44,7 @@ class DepthEstimationResponse:
     farthest. Values are not physical distances or directly comparable across images or model families without
     calibration. The normalized depth map: a 2D array of floats between 0 and 1 (`json` format, default) or a base64
     grayscale PNG string (`png16`/`png8`), per the request's `depth_map_format` """
-    depth_map_format: DepthEstimationResponseDepthMapFormat | Unset = (
+    depth_map_format: DepthEstimationResponseDepthMapFormat = (
         DepthEstimationResponseDepthMapFormat.JSON
     )
     """ The serialization format used for `normalized_depth` """
@@ -63,6 +63,8 @@ class DepthEstimationResponse:
     def to_dict(self) -> dict[str, Any]:
         from ..models.resolved_model import ResolvedModel  # noqa: PLC0415
 
+        depth_map_format = self.depth_map_format.value
+
         normalized_depth: list[list[float]] | str
         if isinstance(self.normalized_depth, list):
             normalized_depth = []
@@ -73,10 +75,6 @@ class DepthEstimationResponse:
 
         else:
             normalized_depth = self.normalized_depth
-
-        depth_map_format: str | Unset = UNSET
-        if not isinstance(self.depth_map_format, Unset):
-            depth_map_format = self.depth_map_format.value
 
         frame_id: int | None | Unset
         if isinstance(self.frame_id, Unset):
@@ -114,11 +112,10 @@ class DepthEstimationResponse:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "depth_map_format": depth_map_format,
                 "normalized_depth": normalized_depth,
             }
         )
-        if depth_map_format is not UNSET:
-            field_dict["depth_map_format"] = depth_map_format
         if frame_id is not UNSET:
             field_dict["frame_id"] = frame_id
         if image is not UNSET:
@@ -137,6 +134,9 @@ class DepthEstimationResponse:
         from ..models.resolved_model import ResolvedModel  # noqa: PLC0415
 
         d = dict(src_dict)
+        depth_map_format = DepthEstimationResponseDepthMapFormat(
+            d.pop("depth_map_format", DepthEstimationResponseDepthMapFormat.JSON)
+        )
 
         def _parse_normalized_depth(data: object) -> list[list[float]] | str:
             try:
@@ -157,13 +157,6 @@ class DepthEstimationResponse:
             return cast(list[list[float]] | str, data)
 
         normalized_depth = _parse_normalized_depth(d.pop("normalized_depth"))
-
-        _depth_map_format = d.pop("depth_map_format", UNSET)
-        depth_map_format: DepthEstimationResponseDepthMapFormat | Unset
-        if isinstance(_depth_map_format, Unset):
-            depth_map_format = UNSET
-        else:
-            depth_map_format = DepthEstimationResponseDepthMapFormat(_depth_map_format)
 
         def _parse_frame_id(data: object) -> int | None | Unset:
             if data is None:
@@ -219,8 +212,8 @@ class DepthEstimationResponse:
         time = _parse_time(d.pop("time", UNSET))
 
         depth_estimation_response = model_class(
-            normalized_depth=normalized_depth,
             depth_map_format=depth_map_format,
+            normalized_depth=normalized_depth,
             frame_id=frame_id,
             image=image,
             inference_id=inference_id,

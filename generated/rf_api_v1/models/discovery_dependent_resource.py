@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 
-from ..types import UNSET, Unset
-
 if TYPE_CHECKING:
     from ..models.dependent_resource import DependentResource
     from ..models.discovery_problem import DiscoveryProblem
@@ -22,7 +20,7 @@ class DiscoveryDependentResource:
     complete: bool
     items: list[DependentResource]
     unknown_reasons: list[DiscoveryProblem]
-    type_: Literal["discovery_v1"] | Unset = "discovery_v1"
+    type_: Literal["discovery_v1"] = "discovery_v1"
 
     def to_dict(self) -> dict[str, Any]:
         complete = self.complete
@@ -32,12 +30,12 @@ class DiscoveryDependentResource:
             items_item = items_item_data.to_dict()
             items.append(items_item)
 
+        type_ = self.type_
+
         unknown_reasons = []
         for unknown_reasons_item_data in self.unknown_reasons:
             unknown_reasons_item = unknown_reasons_item_data.to_dict()
             unknown_reasons.append(unknown_reasons_item)
-
-        type_ = self.type_
 
         field_dict: dict[str, Any] = {}
 
@@ -45,11 +43,10 @@ class DiscoveryDependentResource:
             {
                 "complete": complete,
                 "items": items,
+                "type": type_,
                 "unknown_reasons": unknown_reasons,
             }
         )
-        if type_ is not UNSET:
-            field_dict["type"] = type_
 
         return field_dict
 
@@ -68,6 +65,10 @@ class DiscoveryDependentResource:
 
             items.append(items_item)
 
+        type_ = cast(Literal["discovery_v1"], d.pop("type", "discovery_v1"))
+        if type_ != "discovery_v1":
+            raise ValueError(f"type must match const 'discovery_v1', got '{type_}'")
+
         unknown_reasons = []
         _unknown_reasons = d.pop("unknown_reasons")
         for unknown_reasons_item_data in _unknown_reasons:
@@ -75,15 +76,11 @@ class DiscoveryDependentResource:
 
             unknown_reasons.append(unknown_reasons_item)
 
-        type_ = cast(Literal["discovery_v1"] | Unset, d.pop("type", UNSET))
-        if type_ != "discovery_v1" and not isinstance(type_, Unset):
-            raise ValueError(f"type must match const 'discovery_v1', got '{type_}'")
-
         discovery_dependent_resource = model_class(
             complete=complete,
             items=items,
-            unknown_reasons=unknown_reasons,
             type_=type_,
+            unknown_reasons=unknown_reasons,
         )
 
         return discovery_dependent_resource

@@ -72,19 +72,19 @@ class DiscoveryProblem:
     CUSTOM_PYTHON_INTERNALS_UNKNOWN: the step runs user-supplied Python; what
     the code does beyond the declared items is not statically analysable. """
     description: str
+    type_: Literal["discovery_problem_v1"] = "discovery_problem_v1"
     details: DiscoveryProblemDetails | Unset = UNSET
-    type_: Literal["discovery_problem_v1"] | Unset = "discovery_problem_v1"
 
     def to_dict(self) -> dict[str, Any]:
         code = self.code.value
 
         description = self.description
 
+        type_ = self.type_
+
         details: dict[str, Any] | Unset = UNSET
         if not isinstance(self.details, Unset):
             details = self.details.to_dict()
-
-        type_ = self.type_
 
         field_dict: dict[str, Any] = {}
 
@@ -92,12 +92,11 @@ class DiscoveryProblem:
             {
                 "code": code,
                 "description": description,
+                "type": type_,
             }
         )
         if details is not UNSET:
             field_dict["details"] = details
-        if type_ is not UNSET:
-            field_dict["type"] = type_
 
         return field_dict
 
@@ -110,6 +109,10 @@ class DiscoveryProblem:
 
         description = d.pop("description")
 
+        type_ = cast(Literal["discovery_problem_v1"], d.pop("type", "discovery_problem_v1"))
+        if type_ != "discovery_problem_v1":
+            raise ValueError(f"type must match const 'discovery_problem_v1', got '{type_}'")
+
         _details = d.pop("details", UNSET)
         details: DiscoveryProblemDetails | Unset
         if isinstance(_details, Unset):
@@ -117,15 +120,11 @@ class DiscoveryProblem:
         else:
             details = DiscoveryProblemDetails.from_dict(_details)
 
-        type_ = cast(Literal["discovery_problem_v1"] | Unset, d.pop("type", UNSET))
-        if type_ != "discovery_problem_v1" and not isinstance(type_, Unset):
-            raise ValueError(f"type must match const 'discovery_problem_v1', got '{type_}'")
-
         discovery_problem = model_class(
             code=code,
             description=description,
-            details=details,
             type_=type_,
+            details=details,
         )
 
         return discovery_problem

@@ -37,12 +37,12 @@ class EmbeddingInfo:
     space_id: str
     """ SHA-256 identifier of the model, feature definition, dimension, normalization and preprocessing. Compare
     vectors only when these identifiers match. """
+    normalization: str = "none"
+    """ Normalization applied to the returned vectors; none means raw model output. """
+    output_type: EmbeddingInfoOutputType = EmbeddingInfoOutputType.FEATURE_VECTOR
+    """ Whether vectors contain features before the final linear layer or logits before Softmax/Sigmoid. """
     feature_tensor: None | str | Unset = UNSET
     """ Recovered ONNX tensor name used as the extraction boundary, when available. """
-    normalization: str | Unset = "none"
-    """ Normalization applied to the returned vectors; none means raw model output. """
-    output_type: EmbeddingInfoOutputType | Unset = EmbeddingInfoOutputType.FEATURE_VECTOR
-    """ Whether vectors contain features before the final linear layer or logits before Softmax/Sigmoid. """
     source_artifact_sha256: None | str | Unset = UNSET
     """ SHA-256 digest of the source model artifact used for ONNX extraction, when available. """
     transform_version: int | None | Unset = UNSET
@@ -58,6 +58,10 @@ class EmbeddingInfo:
 
         model_id = self.model_id
 
+        normalization = self.normalization
+
+        output_type = self.output_type.value
+
         precision = self.precision
 
         preprocessing = self.preprocessing.to_dict()
@@ -69,12 +73,6 @@ class EmbeddingInfo:
             feature_tensor = UNSET
         else:
             feature_tensor = self.feature_tensor
-
-        normalization = self.normalization
-
-        output_type: str | Unset = UNSET
-        if not isinstance(self.output_type, Unset):
-            output_type = self.output_type.value
 
         source_artifact_sha256: None | str | Unset
         if isinstance(self.source_artifact_sha256, Unset):
@@ -96,6 +94,8 @@ class EmbeddingInfo:
                 "dimension": dimension,
                 "feature_definition": feature_definition,
                 "model_id": model_id,
+                "normalization": normalization,
+                "output_type": output_type,
                 "precision": precision,
                 "preprocessing": preprocessing,
                 "space_id": space_id,
@@ -103,10 +103,6 @@ class EmbeddingInfo:
         )
         if feature_tensor is not UNSET:
             field_dict["feature_tensor"] = feature_tensor
-        if normalization is not UNSET:
-            field_dict["normalization"] = normalization
-        if output_type is not UNSET:
-            field_dict["output_type"] = output_type
         if source_artifact_sha256 is not UNSET:
             field_dict["source_artifact_sha256"] = source_artifact_sha256
         if transform_version is not UNSET:
@@ -127,6 +123,12 @@ class EmbeddingInfo:
 
         model_id = d.pop("model_id")
 
+        normalization = d.pop("normalization", "none")
+
+        output_type = EmbeddingInfoOutputType(
+            d.pop("output_type", EmbeddingInfoOutputType.FEATURE_VECTOR)
+        )
+
         precision = d.pop("precision")
 
         preprocessing = EmbeddingInfoPreprocessing.from_dict(d.pop("preprocessing"))
@@ -141,15 +143,6 @@ class EmbeddingInfo:
             return cast(None | str | Unset, data)
 
         feature_tensor = _parse_feature_tensor(d.pop("feature_tensor", UNSET))
-
-        normalization = d.pop("normalization", UNSET)
-
-        _output_type = d.pop("output_type", UNSET)
-        output_type: EmbeddingInfoOutputType | Unset
-        if isinstance(_output_type, Unset):
-            output_type = UNSET
-        else:
-            output_type = EmbeddingInfoOutputType(_output_type)
 
         def _parse_source_artifact_sha256(data: object) -> None | str | Unset:
             if data is None:
@@ -176,12 +169,12 @@ class EmbeddingInfo:
             dimension=dimension,
             feature_definition=feature_definition,
             model_id=model_id,
+            normalization=normalization,
+            output_type=output_type,
             precision=precision,
             preprocessing=preprocessing,
             space_id=space_id,
             feature_tensor=feature_tensor,
-            normalization=normalization,
-            output_type=output_type,
             source_artifact_sha256=source_artifact_sha256,
             transform_version=transform_version,
         )

@@ -27,13 +27,15 @@ class FaceDetectionPrediction:
     width: float
     x: float
     y: float
-    class_: str | Unset = "face"
+    class_: str = "face"
     class_id: int | None | Unset = UNSET
     detection_id: None | str | Unset = UNSET
     parent_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        class_ = self.class_
+
         confidence = self.confidence
 
         height = self.height
@@ -48,8 +50,6 @@ class FaceDetectionPrediction:
         x = self.x
 
         y = self.y
-
-        class_ = self.class_
 
         class_id: int | None | Unset
         if isinstance(self.class_id, Unset):
@@ -73,6 +73,7 @@ class FaceDetectionPrediction:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "class": class_,
                 "confidence": confidence,
                 "height": height,
                 "landmarks": landmarks,
@@ -81,8 +82,6 @@ class FaceDetectionPrediction:
                 "y": y,
             }
         )
-        if class_ is not UNSET:
-            field_dict["class"] = class_
         if class_id is not UNSET:
             field_dict["class_id"] = class_id
         if detection_id is not UNSET:
@@ -97,6 +96,8 @@ class FaceDetectionPrediction:
         from ..models.face_landmark import FaceLandmark  # noqa: PLC0415
 
         d = dict(src_dict)
+        class_ = d.pop("class", "face")
+
         confidence = d.pop("confidence")
 
         height = d.pop("height")
@@ -113,8 +114,6 @@ class FaceDetectionPrediction:
         x = d.pop("x")
 
         y = d.pop("y")
-
-        class_ = d.pop("class", UNSET)
 
         def _parse_class_id(data: object) -> int | None | Unset:
             if data is None:
@@ -144,13 +143,13 @@ class FaceDetectionPrediction:
         parent_id = _parse_parent_id(d.pop("parent_id", UNSET))
 
         face_detection_prediction = model_class(
+            class_=class_,
             confidence=confidence,
             height=height,
             landmarks=landmarks,
             width=width,
             x=x,
             y=y,
-            class_=class_,
             class_id=class_id,
             detection_id=detection_id,
             parent_id=parent_id,

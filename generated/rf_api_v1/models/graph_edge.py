@@ -8,7 +8,6 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 
 from ..models.graph_edge_kind import GraphEdgeKind
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GraphEdge")
 
@@ -24,7 +23,7 @@ class GraphEdge:
     kind: GraphEdgeKind
     source: str
     target: str
-    type_: Literal["graph_edge_v1"] | Unset = "graph_edge_v1"
+    type_: Literal["graph_edge_v1"] = "graph_edge_v1"
 
     def to_dict(self) -> dict[str, Any]:
         kind = self.kind.value
@@ -42,10 +41,9 @@ class GraphEdge:
                 "kind": kind,
                 "source": source,
                 "target": target,
+                "type": type_,
             }
         )
-        if type_ is not UNSET:
-            field_dict["type"] = type_
 
         return field_dict
 
@@ -58,8 +56,8 @@ class GraphEdge:
 
         target = d.pop("target")
 
-        type_ = cast(Literal["graph_edge_v1"] | Unset, d.pop("type", UNSET))
-        if type_ != "graph_edge_v1" and not isinstance(type_, Unset):
+        type_ = cast(Literal["graph_edge_v1"], d.pop("type", "graph_edge_v1"))
+        if type_ != "graph_edge_v1":
             raise ValueError(f"type must match const 'graph_edge_v1', got '{type_}'")
 
         graph_edge = model_class(

@@ -8,7 +8,6 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 
 from ..models.graph_node_kind import GraphNodeKind
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GraphNode")
 
@@ -23,7 +22,7 @@ class GraphNode:
 
     id: str
     kind: GraphNodeKind
-    type_: Literal["graph_node_v1"] | Unset = "graph_node_v1"
+    type_: Literal["graph_node_v1"] = "graph_node_v1"
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -38,10 +37,9 @@ class GraphNode:
             {
                 "id": id,
                 "kind": kind,
+                "type": type_,
             }
         )
-        if type_ is not UNSET:
-            field_dict["type"] = type_
 
         return field_dict
 
@@ -52,8 +50,8 @@ class GraphNode:
 
         kind = GraphNodeKind(d.pop("kind"))
 
-        type_ = cast(Literal["graph_node_v1"] | Unset, d.pop("type", UNSET))
-        if type_ != "graph_node_v1" and not isinstance(type_, Unset):
+        type_ = cast(Literal["graph_node_v1"], d.pop("type", "graph_node_v1"))
+        if type_ != "graph_node_v1":
             raise ValueError(f"type must match const 'graph_node_v1', got '{type_}'")
 
         graph_node = model_class(

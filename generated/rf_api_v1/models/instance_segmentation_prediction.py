@@ -35,12 +35,12 @@ class InstanceSegmentationPrediction:
     """ The center x-axis pixel coordinate of the prediction """
     y: float
     """ The center y-axis pixel coordinate of the prediction """
+    mask_format: Literal["polygon"] = "polygon"
+    """ Type of mask format """
     class_confidence: float | None | Unset = UNSET
     """ The class label confidence as a fraction between 0 and 1 """
     detection_id: str | Unset = UNSET
     """ Unique identifier of detection """
-    mask_format: Literal["polygon"] | Unset = "polygon"
-    """ Type of mask format """
     parent_id: None | str | Unset = UNSET
     """ Identifier of parent image region """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -53,6 +53,8 @@ class InstanceSegmentationPrediction:
         confidence = self.confidence
 
         height = self.height
+
+        mask_format = self.mask_format
 
         points = []
         for points_item_data in self.points:
@@ -73,8 +75,6 @@ class InstanceSegmentationPrediction:
 
         detection_id = self.detection_id
 
-        mask_format = self.mask_format
-
         parent_id: None | str | Unset
         if isinstance(self.parent_id, Unset):
             parent_id = UNSET
@@ -89,6 +89,7 @@ class InstanceSegmentationPrediction:
                 "class_id": class_id,
                 "confidence": confidence,
                 "height": height,
+                "mask_format": mask_format,
                 "points": points,
                 "width": width,
                 "x": x,
@@ -99,8 +100,6 @@ class InstanceSegmentationPrediction:
             field_dict["class_confidence"] = class_confidence
         if detection_id is not UNSET:
             field_dict["detection_id"] = detection_id
-        if mask_format is not UNSET:
-            field_dict["mask_format"] = mask_format
         if parent_id is not UNSET:
             field_dict["parent_id"] = parent_id
 
@@ -118,6 +117,10 @@ class InstanceSegmentationPrediction:
         confidence = d.pop("confidence")
 
         height = d.pop("height")
+
+        mask_format = cast(Literal["polygon"], d.pop("mask_format", "polygon"))
+        if mask_format != "polygon":
+            raise ValueError(f"mask_format must match const 'polygon', got '{mask_format}'")
 
         points = []
         _points = d.pop("points")
@@ -143,10 +146,6 @@ class InstanceSegmentationPrediction:
 
         detection_id = d.pop("detection_id", UNSET)
 
-        mask_format = cast(Literal["polygon"] | Unset, d.pop("mask_format", UNSET))
-        if mask_format != "polygon" and not isinstance(mask_format, Unset):
-            raise ValueError(f"mask_format must match const 'polygon', got '{mask_format}'")
-
         def _parse_parent_id(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -161,13 +160,13 @@ class InstanceSegmentationPrediction:
             class_id=class_id,
             confidence=confidence,
             height=height,
+            mask_format=mask_format,
             points=points,
             width=width,
             x=x,
             y=y,
             class_confidence=class_confidence,
             detection_id=detection_id,
-            mask_format=mask_format,
             parent_id=parent_id,
         )
 

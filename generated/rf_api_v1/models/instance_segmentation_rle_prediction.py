@@ -35,10 +35,10 @@ class InstanceSegmentationRLEPrediction:
     """ The center x-axis pixel coordinate of the prediction """
     y: float
     """ The center y-axis pixel coordinate of the prediction """
+    mask_format: Literal["rle"] = "rle"
+    """ Type of mask format """
     detection_id: str | Unset = UNSET
     """ Unique identifier of detection """
-    mask_format: Literal["rle"] | Unset = "rle"
-    """ Type of mask format """
     parent_id: None | str | Unset = UNSET
     """ Identifier of parent image region """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -52,6 +52,8 @@ class InstanceSegmentationRLEPrediction:
 
         height = self.height
 
+        mask_format = self.mask_format
+
         rle = self.rle.to_dict()
 
         width = self.width
@@ -61,8 +63,6 @@ class InstanceSegmentationRLEPrediction:
         y = self.y
 
         detection_id = self.detection_id
-
-        mask_format = self.mask_format
 
         parent_id: None | str | Unset
         if isinstance(self.parent_id, Unset):
@@ -78,6 +78,7 @@ class InstanceSegmentationRLEPrediction:
                 "class_id": class_id,
                 "confidence": confidence,
                 "height": height,
+                "mask_format": mask_format,
                 "rle": rle,
                 "width": width,
                 "x": x,
@@ -86,8 +87,6 @@ class InstanceSegmentationRLEPrediction:
         )
         if detection_id is not UNSET:
             field_dict["detection_id"] = detection_id
-        if mask_format is not UNSET:
-            field_dict["mask_format"] = mask_format
         if parent_id is not UNSET:
             field_dict["parent_id"] = parent_id
 
@@ -106,6 +105,10 @@ class InstanceSegmentationRLEPrediction:
 
         height = d.pop("height")
 
+        mask_format = cast(Literal["rle"], d.pop("mask_format", "rle"))
+        if mask_format != "rle":
+            raise ValueError(f"mask_format must match const 'rle', got '{mask_format}'")
+
         rle = RleMask.from_dict(d.pop("rle"))
 
         width = d.pop("width")
@@ -115,10 +118,6 @@ class InstanceSegmentationRLEPrediction:
         y = d.pop("y")
 
         detection_id = d.pop("detection_id", UNSET)
-
-        mask_format = cast(Literal["rle"] | Unset, d.pop("mask_format", UNSET))
-        if mask_format != "rle" and not isinstance(mask_format, Unset):
-            raise ValueError(f"mask_format must match const 'rle', got '{mask_format}'")
 
         def _parse_parent_id(data: object) -> None | str | Unset:
             if data is None:
@@ -134,12 +133,12 @@ class InstanceSegmentationRLEPrediction:
             class_id=class_id,
             confidence=confidence,
             height=height,
+            mask_format=mask_format,
             rle=rle,
             width=width,
             x=x,
             y=y,
             detection_id=detection_id,
-            mask_format=mask_format,
             parent_id=parent_id,
         )
 

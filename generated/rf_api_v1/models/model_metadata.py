@@ -20,12 +20,14 @@ class ModelMetadata:
 
     """
 
+    type_: Literal["model_metadata_v1"] = "model_metadata_v1"
     model_type: None | str | Unset = UNSET
     model_variant: None | str | Unset = UNSET
     task_type: None | TaskType | Unset = UNSET
-    type_: Literal["model_metadata_v1"] | Unset = "model_metadata_v1"
 
     def to_dict(self) -> dict[str, Any]:
+        type_ = self.type_
+
         model_type: None | str | Unset
         if isinstance(self.model_type, Unset):
             model_type = UNSET
@@ -46,25 +48,28 @@ class ModelMetadata:
         else:
             task_type = self.task_type
 
-        type_ = self.type_
-
         field_dict: dict[str, Any] = {}
 
-        field_dict.update({})
+        field_dict.update(
+            {
+                "type": type_,
+            }
+        )
         if model_type is not UNSET:
             field_dict["model_type"] = model_type
         if model_variant is not UNSET:
             field_dict["model_variant"] = model_variant
         if task_type is not UNSET:
             field_dict["task_type"] = task_type
-        if type_ is not UNSET:
-            field_dict["type"] = type_
 
         return field_dict
 
     @classmethod
     def from_dict(model_class: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        type_ = cast(Literal["model_metadata_v1"], d.pop("type", "model_metadata_v1"))
+        if type_ != "model_metadata_v1":
+            raise ValueError(f"type must match const 'model_metadata_v1', got '{type_}'")
 
         def _parse_model_type(data: object) -> None | str | Unset:
             if data is None:
@@ -101,15 +106,11 @@ class ModelMetadata:
 
         task_type = _parse_task_type(d.pop("task_type", UNSET))
 
-        type_ = cast(Literal["model_metadata_v1"] | Unset, d.pop("type", UNSET))
-        if type_ != "model_metadata_v1" and not isinstance(type_, Unset):
-            raise ValueError(f"type must match const 'model_metadata_v1', got '{type_}'")
-
         model_metadata = model_class(
+            type_=type_,
             model_type=model_type,
             model_variant=model_variant,
             task_type=task_type,
-            type_=type_,
         )
 
         return model_metadata

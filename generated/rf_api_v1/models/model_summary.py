@@ -38,8 +38,8 @@ class ModelSummary:
     provider: str
     steps_by_dimensionality: ModelSummaryStepsByDimensionality
     used_by_steps: list[str]
+    type_: Literal["model_summary_v1"] = "model_summary_v1"
     metadata: ModelMetadata | None | Unset = UNSET
-    type_: Literal["model_summary_v1"] | Unset = "model_summary_v1"
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.model_metadata import ModelMetadata  # noqa: PLC0415
@@ -52,6 +52,8 @@ class ModelSummary:
 
         steps_by_dimensionality = self.steps_by_dimensionality.to_dict()
 
+        type_ = self.type_
+
         used_by_steps = self.used_by_steps
 
         metadata: dict[str, Any] | None | Unset
@@ -62,8 +64,6 @@ class ModelSummary:
         else:
             metadata = self.metadata
 
-        type_ = self.type_
-
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -72,13 +72,12 @@ class ModelSummary:
                 "model_id": model_id,
                 "provider": provider,
                 "steps_by_dimensionality": steps_by_dimensionality,
+                "type": type_,
                 "used_by_steps": used_by_steps,
             }
         )
         if metadata is not UNSET:
             field_dict["metadata"] = metadata
-        if type_ is not UNSET:
-            field_dict["type"] = type_
 
         return field_dict
 
@@ -97,6 +96,10 @@ class ModelSummary:
         steps_by_dimensionality = ModelSummaryStepsByDimensionality.from_dict(
             d.pop("steps_by_dimensionality")
         )
+
+        type_ = cast(Literal["model_summary_v1"], d.pop("type", "model_summary_v1"))
+        if type_ != "model_summary_v1":
+            raise ValueError(f"type must match const 'model_summary_v1', got '{type_}'")
 
         used_by_steps = cast(list[str], d.pop("used_by_steps"))
 
@@ -117,18 +120,14 @@ class ModelSummary:
 
         metadata = _parse_metadata(d.pop("metadata", UNSET))
 
-        type_ = cast(Literal["model_summary_v1"] | Unset, d.pop("type", UNSET))
-        if type_ != "model_summary_v1" and not isinstance(type_, Unset):
-            raise ValueError(f"type must match const 'model_summary_v1', got '{type_}'")
-
         model_summary = model_class(
             metadata_status=metadata_status,
             model_id=model_id,
             provider=provider,
             steps_by_dimensionality=steps_by_dimensionality,
+            type_=type_,
             used_by_steps=used_by_steps,
             metadata=metadata,
-            type_=type_,
         )
 
         return model_summary

@@ -35,13 +35,15 @@ class RestrictionCondition:
 
     """
 
+    type_: Literal["restriction_condition_v1"] = "restriction_condition_v1"
     configuration_equals: RestrictionConditionConfigurationEquals | Unset = UNSET
     input_modes: list[RuntimeInputMode] | None | Unset = UNSET
     runtimes: list[Runtime] | None | Unset = UNSET
     step_execution_modes: list[StepExecutionMode] | None | Unset = UNSET
-    type_: Literal["restriction_condition_v1"] | Unset = "restriction_condition_v1"
 
     def to_dict(self) -> dict[str, Any]:
+        type_ = self.type_
+
         configuration_equals: dict[str, Any] | Unset = UNSET
         if not isinstance(self.configuration_equals, Unset):
             configuration_equals = self.configuration_equals.to_dict()
@@ -82,11 +84,13 @@ class RestrictionCondition:
         else:
             step_execution_modes = self.step_execution_modes
 
-        type_ = self.type_
-
         field_dict: dict[str, Any] = {}
 
-        field_dict.update({})
+        field_dict.update(
+            {
+                "type": type_,
+            }
+        )
         if configuration_equals is not UNSET:
             field_dict["configuration_equals"] = configuration_equals
         if input_modes is not UNSET:
@@ -95,8 +99,6 @@ class RestrictionCondition:
             field_dict["runtimes"] = runtimes
         if step_execution_modes is not UNSET:
             field_dict["step_execution_modes"] = step_execution_modes
-        if type_ is not UNSET:
-            field_dict["type"] = type_
 
         return field_dict
 
@@ -107,6 +109,10 @@ class RestrictionCondition:
         )
 
         d = dict(src_dict)
+        type_ = cast(Literal["restriction_condition_v1"], d.pop("type", "restriction_condition_v1"))
+        if type_ != "restriction_condition_v1":
+            raise ValueError(f"type must match const 'restriction_condition_v1', got '{type_}'")
+
         _configuration_equals = d.pop("configuration_equals", UNSET)
         configuration_equals: RestrictionConditionConfigurationEquals | Unset
         if isinstance(_configuration_equals, Unset):
@@ -184,16 +190,12 @@ class RestrictionCondition:
 
         step_execution_modes = _parse_step_execution_modes(d.pop("step_execution_modes", UNSET))
 
-        type_ = cast(Literal["restriction_condition_v1"] | Unset, d.pop("type", UNSET))
-        if type_ != "restriction_condition_v1" and not isinstance(type_, Unset):
-            raise ValueError(f"type must match const 'restriction_condition_v1', got '{type_}'")
-
         restriction_condition = model_class(
+            type_=type_,
             configuration_equals=configuration_equals,
             input_modes=input_modes,
             runtimes=runtimes,
             step_execution_modes=step_execution_modes,
-            type_=type_,
         )
 
         return restriction_condition

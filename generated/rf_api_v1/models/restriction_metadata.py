@@ -38,7 +38,7 @@ class RestrictionMetadata:
 
     HARD: the block does not run / raises / cannot produce a usable output
     in this runtime. The engine should refuse to compile or fail-fast. """
-    type_: Literal["restriction_v1"] | Unset = "restriction_v1"
+    type_: Literal["restriction_v1"] = "restriction_v1"
     when: RestrictionCondition | Unset = UNSET
     """ When a portable restriction applies.
 
@@ -67,10 +67,9 @@ class RestrictionMetadata:
             {
                 "code": code,
                 "severity": severity,
+                "type": type_,
             }
         )
-        if type_ is not UNSET:
-            field_dict["type"] = type_
         if when is not UNSET:
             field_dict["when"] = when
 
@@ -85,8 +84,8 @@ class RestrictionMetadata:
 
         severity = Severity(d.pop("severity"))
 
-        type_ = cast(Literal["restriction_v1"] | Unset, d.pop("type", UNSET))
-        if type_ != "restriction_v1" and not isinstance(type_, Unset):
+        type_ = cast(Literal["restriction_v1"], d.pop("type", "restriction_v1"))
+        if type_ != "restriction_v1":
             raise ValueError(f"type must match const 'restriction_v1', got '{type_}'")
 
         _when = d.pop("when", UNSET)

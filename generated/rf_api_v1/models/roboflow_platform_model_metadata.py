@@ -18,19 +18,23 @@ T = TypeVar("T", bound="RoboflowPlatformModelMetadata")
 @_attrs_define
 class RoboflowPlatformModelMetadata:
     model_id: str
-    execution_location: ModelExecutionLocation | None | Unset = UNSET
-    required_action: ModelRequiredAction | Unset = UNSET
+    required_action: ModelRequiredAction
     """ What the declaring block needs from the model.
 
     ACCESS: the block only requires the model entity to be reachable on the
     platform (e.g. attaching monitoring metadata to it) — nothing executes.
     EXECUTION: the block executes the model — weights are pulled locally or
     inference is requested from a service. """
-    type_: Literal["roboflow_platform_model_v1"] | Unset = "roboflow_platform_model_v1"
+    type_: Literal["roboflow_platform_model_v1"] = "roboflow_platform_model_v1"
+    execution_location: ModelExecutionLocation | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         model_id = self.model_id
+
+        required_action = self.required_action.value
+
+        type_ = self.type_
 
         execution_location: None | str | Unset
         if isinstance(self.execution_location, Unset):
@@ -40,25 +44,17 @@ class RoboflowPlatformModelMetadata:
         else:
             execution_location = self.execution_location
 
-        required_action: str | Unset = UNSET
-        if not isinstance(self.required_action, Unset):
-            required_action = self.required_action.value
-
-        type_ = self.type_
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "model_id": model_id,
+                "required_action": required_action,
+                "type": type_,
             }
         )
         if execution_location is not UNSET:
             field_dict["execution_location"] = execution_location
-        if required_action is not UNSET:
-            field_dict["required_action"] = required_action
-        if type_ is not UNSET:
-            field_dict["type"] = type_
 
         return field_dict
 
@@ -66,6 +62,14 @@ class RoboflowPlatformModelMetadata:
     def from_dict(model_class: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         model_id = d.pop("model_id")
+
+        required_action = ModelRequiredAction(d.pop("required_action"))
+
+        type_ = cast(
+            Literal["roboflow_platform_model_v1"], d.pop("type", "roboflow_platform_model_v1")
+        )
+        if type_ != "roboflow_platform_model_v1":
+            raise ValueError(f"type must match const 'roboflow_platform_model_v1', got '{type_}'")
 
         def _parse_execution_location(data: object) -> ModelExecutionLocation | None | Unset:
             if data is None:
@@ -84,22 +88,11 @@ class RoboflowPlatformModelMetadata:
 
         execution_location = _parse_execution_location(d.pop("execution_location", UNSET))
 
-        _required_action = d.pop("required_action", UNSET)
-        required_action: ModelRequiredAction | Unset
-        if isinstance(_required_action, Unset):
-            required_action = UNSET
-        else:
-            required_action = ModelRequiredAction(_required_action)
-
-        type_ = cast(Literal["roboflow_platform_model_v1"] | Unset, d.pop("type", UNSET))
-        if type_ != "roboflow_platform_model_v1" and not isinstance(type_, Unset):
-            raise ValueError(f"type must match const 'roboflow_platform_model_v1', got '{type_}'")
-
         roboflow_platform_model_metadata = model_class(
             model_id=model_id,
-            execution_location=execution_location,
             required_action=required_action,
             type_=type_,
+            execution_location=execution_location,
         )
 
         roboflow_platform_model_metadata.additional_properties = d

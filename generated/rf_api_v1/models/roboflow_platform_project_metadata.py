@@ -8,15 +8,13 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="RoboflowPlatformProjectMetadata")
 
 
 @_attrs_define
 class RoboflowPlatformProjectMetadata:
     project_url: str
-    type_: Literal["roboflow_platform_project_v1"] | Unset = "roboflow_platform_project_v1"
+    type_: Literal["roboflow_platform_project_v1"] = "roboflow_platform_project_v1"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -29,10 +27,9 @@ class RoboflowPlatformProjectMetadata:
         field_dict.update(
             {
                 "project_url": project_url,
+                "type": type_,
             }
         )
-        if type_ is not UNSET:
-            field_dict["type"] = type_
 
         return field_dict
 
@@ -41,8 +38,10 @@ class RoboflowPlatformProjectMetadata:
         d = dict(src_dict)
         project_url = d.pop("project_url")
 
-        type_ = cast(Literal["roboflow_platform_project_v1"] | Unset, d.pop("type", UNSET))
-        if type_ != "roboflow_platform_project_v1" and not isinstance(type_, Unset):
+        type_ = cast(
+            Literal["roboflow_platform_project_v1"], d.pop("type", "roboflow_platform_project_v1")
+        )
+        if type_ != "roboflow_platform_project_v1":
             raise ValueError(f"type must match const 'roboflow_platform_project_v1', got '{type_}'")
 
         roboflow_platform_project_metadata = model_class(

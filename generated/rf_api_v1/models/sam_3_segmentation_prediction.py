@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 if TYPE_CHECKING:
     from ..models.sam_3_segmentation_prediction_masks_type_1 import (
         Sam3SegmentationPredictionMasksType1,
@@ -25,12 +23,15 @@ class Sam3SegmentationPrediction:
     """ Masks confidence """
     masks: list[list[list[int]]] | Sam3SegmentationPredictionMasksType1
     """ Mask data - either polygon coordinates or RLE encoding """
-    format_: None | str | Unset = "polygon"
+    format_: None | str = "polygon"
     """ Format of the mask data: 'polygon' or 'rle' """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         confidence = self.confidence
+
+        format_: None | str
+        format_ = self.format_
 
         masks: dict[str, Any] | list[list[list[int]]]
         if isinstance(self.masks, list):
@@ -47,22 +48,15 @@ class Sam3SegmentationPrediction:
         else:
             masks = self.masks.to_dict()
 
-        format_: None | str | Unset
-        if isinstance(self.format_, Unset):
-            format_ = UNSET
-        else:
-            format_ = self.format_
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "confidence": confidence,
+                "format": format_,
                 "masks": masks,
             }
         )
-        if format_ is not UNSET:
-            field_dict["format"] = format_
 
         return field_dict
 
@@ -74,6 +68,13 @@ class Sam3SegmentationPrediction:
 
         d = dict(src_dict)
         confidence = d.pop("confidence")
+
+        def _parse_format_(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        format_ = _parse_format_(d.pop("format", "polygon"))
 
         def _parse_masks(
             data: object,
@@ -104,19 +105,10 @@ class Sam3SegmentationPrediction:
 
         masks = _parse_masks(d.pop("masks"))
 
-        def _parse_format_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        format_ = _parse_format_(d.pop("format", UNSET))
-
         sam_3_segmentation_prediction = model_class(
             confidence=confidence,
-            masks=masks,
             format_=format_,
+            masks=masks,
         )
 
         sam_3_segmentation_prediction.additional_properties = d

@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 
-from ..types import UNSET, Unset
-
 if TYPE_CHECKING:
     from ..models.discovery_dependent_resource import DiscoveryDependentResource
     from ..models.discovery_restriction_metadata import DiscoveryRestrictionMetadata
@@ -38,7 +36,7 @@ class StepMetadata:
     output_dimensionality: int
     resources: DiscoveryDependentResource
     restrictions: DiscoveryRestrictionMetadata
-    type_: Literal["step_metadata_v1"] | Unset = "step_metadata_v1"
+    type_: Literal["step_metadata_v1"] = "step_metadata_v1"
 
     def to_dict(self) -> dict[str, Any]:
         accepts_batch_input = self.accepts_batch_input
@@ -71,10 +69,9 @@ class StepMetadata:
                 "output_dimensionality": output_dimensionality,
                 "resources": resources,
                 "restrictions": restrictions,
+                "type": type_,
             }
         )
-        if type_ is not UNSET:
-            field_dict["type"] = type_
 
         return field_dict
 
@@ -101,8 +98,8 @@ class StepMetadata:
 
         restrictions = DiscoveryRestrictionMetadata.from_dict(d.pop("restrictions"))
 
-        type_ = cast(Literal["step_metadata_v1"] | Unset, d.pop("type", UNSET))
-        if type_ != "step_metadata_v1" and not isinstance(type_, Unset):
+        type_ = cast(Literal["step_metadata_v1"], d.pop("type", "step_metadata_v1"))
+        if type_ != "step_metadata_v1":
             raise ValueError(f"type must match const 'step_metadata_v1', got '{type_}'")
 
         step_metadata = model_class(

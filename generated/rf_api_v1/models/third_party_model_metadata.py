@@ -8,8 +8,6 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="ThirdPartyModelMetadata")
 
 
@@ -17,7 +15,7 @@ T = TypeVar("T", bound="ThirdPartyModelMetadata")
 class ThirdPartyModelMetadata:
     model_id: str
     provider: str
-    type_: Literal["third_party_model_v1"] | Unset = "third_party_model_v1"
+    type_: Literal["third_party_model_v1"] = "third_party_model_v1"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -33,10 +31,9 @@ class ThirdPartyModelMetadata:
             {
                 "model_id": model_id,
                 "provider": provider,
+                "type": type_,
             }
         )
-        if type_ is not UNSET:
-            field_dict["type"] = type_
 
         return field_dict
 
@@ -47,8 +44,8 @@ class ThirdPartyModelMetadata:
 
         provider = d.pop("provider")
 
-        type_ = cast(Literal["third_party_model_v1"] | Unset, d.pop("type", UNSET))
-        if type_ != "third_party_model_v1" and not isinstance(type_, Unset):
+        type_ = cast(Literal["third_party_model_v1"], d.pop("type", "third_party_model_v1"))
+        if type_ != "third_party_model_v1":
             raise ValueError(f"type must match const 'third_party_model_v1', got '{type_}'")
 
         third_party_model_metadata = model_class(

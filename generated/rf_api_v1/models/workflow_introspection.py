@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 
-from ..types import UNSET, Unset
-
 if TYPE_CHECKING:
     from ..models.graph_edge import GraphEdge
     from ..models.graph_node import GraphNode
@@ -37,7 +35,7 @@ class WorkflowIntrospection:
     number of steps at that depth (zero-count depths omitted; keys are strings
     on the wire). ``max_dimensionality`` considers the compiled graph's actual
     input/output depths, so a no-step input->output workflow is covered. """
-    type_: Literal["workflow_introspection_v1"] | Unset = "workflow_introspection_v1"
+    type_: Literal["workflow_introspection_v1"] = "workflow_introspection_v1"
 
     def to_dict(self) -> dict[str, Any]:
         edges = []
@@ -70,10 +68,9 @@ class WorkflowIntrospection:
                 "nodes": nodes,
                 "steps": steps,
                 "summary": summary,
+                "type": type_,
             }
         )
-        if type_ is not UNSET:
-            field_dict["type"] = type_
 
         return field_dict
 
@@ -110,8 +107,10 @@ class WorkflowIntrospection:
 
         summary = WorkflowSummary.from_dict(d.pop("summary"))
 
-        type_ = cast(Literal["workflow_introspection_v1"] | Unset, d.pop("type", UNSET))
-        if type_ != "workflow_introspection_v1" and not isinstance(type_, Unset):
+        type_ = cast(
+            Literal["workflow_introspection_v1"], d.pop("type", "workflow_introspection_v1")
+        )
+        if type_ != "workflow_introspection_v1":
             raise ValueError(f"type must match const 'workflow_introspection_v1', got '{type_}'")
 
         workflow_introspection = model_class(

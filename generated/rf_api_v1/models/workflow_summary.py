@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 
-from ..types import UNSET, Unset
-
 if TYPE_CHECKING:
     from ..models.discovery_model_summary import DiscoveryModelSummary
     from ..models.workflow_summary_steps_by_dimensionality import (
@@ -31,7 +29,7 @@ class WorkflowSummary:
     max_dimensionality: int
     models: DiscoveryModelSummary
     steps_by_dimensionality: WorkflowSummaryStepsByDimensionality
-    type_: Literal["workflow_summary_v1"] | Unset = "workflow_summary_v1"
+    type_: Literal["workflow_summary_v1"] = "workflow_summary_v1"
 
     def to_dict(self) -> dict[str, Any]:
         max_dimensionality = self.max_dimensionality
@@ -49,10 +47,9 @@ class WorkflowSummary:
                 "max_dimensionality": max_dimensionality,
                 "models": models,
                 "steps_by_dimensionality": steps_by_dimensionality,
+                "type": type_,
             }
         )
-        if type_ is not UNSET:
-            field_dict["type"] = type_
 
         return field_dict
 
@@ -72,8 +69,8 @@ class WorkflowSummary:
             d.pop("steps_by_dimensionality")
         )
 
-        type_ = cast(Literal["workflow_summary_v1"] | Unset, d.pop("type", UNSET))
-        if type_ != "workflow_summary_v1" and not isinstance(type_, Unset):
+        type_ = cast(Literal["workflow_summary_v1"], d.pop("type", "workflow_summary_v1"))
+        if type_ != "workflow_summary_v1":
             raise ValueError(f"type must match const 'workflow_summary_v1', got '{type_}'")
 
         workflow_summary = model_class(

@@ -21,6 +21,7 @@ from codegen.patches import (
     let_the_server_apply_request_defaults,
     merge_array_alternatives,
     name_the_task_types,
+    read_answer_defaults_as_present,
     rename_schema,
     request_body_schemas,
     separate_colliding_point_schemas,
@@ -359,6 +360,52 @@ def test_generated_task_type_is_an_enum_that_keeps_a_newer_servers_value() -> No
     assert json.dumps(known.to_dict()) == '{"model_id": "m/1", "task_type": "ocr"}'
 
 
+# --- Answer defaults -----------------------------------------------------------------------
+
+
+def test_answer_fields_with_defaults_become_required_request_fields_stay_optional() -> None:
+    spec = document(
+        {
+            "Body": {
+                "type": "object",
+                "properties": {
+                    "nested": {"$ref": REF + "Nested"},
+                    "limit": {"type": "integer", "default": 3},
+                },
+            },
+            "Nested": {
+                "type": "object",
+                "properties": {"mode": {"type": "string", "default": "a"}},
+            },
+            "Out": {
+                "type": "object",
+                "required": ["predictions"],
+                "properties": {
+                    "predictions": {"type": "array", "items": {}},
+                    "top": {"type": "string", "default": ""},
+                    "time": {"anyOf": [{"type": "number"}, {"type": "null"}], "default": None},
+                    "tags": {"type": "array", "items": {}, "default": []},
+                },
+            },
+        },
+        {"/run": post_taking({"$ref": REF + "Body"})},
+    )
+    read_answer_defaults_as_present(spec)
+    schemas = spec["components"]["schemas"]
+    assert schemas["Out"]["required"] == ["predictions", "top"]  # not null or list defaults
+    assert "required" not in schemas["Body"]
+    assert "required" not in schemas["Nested"]  # inside a request, at any depth
+
+
+def test_generated_answer_fields_with_defaults_read_as_present() -> None:
+    answer = {"image": {"width": 1, "height": 1}, "predictions": []}
+    parsed = v1.ClassificationInferenceResponse.from_dict(answer)
+    assert parsed.top == ""
+    assert parsed.confidence == 0.0
+    full = v1.ClassificationInferenceResponse.from_dict({**answer, "top": "cat", "confidence": 0.9})
+    assert (full.top, full.confidence) == ("cat", 0.9)
+
+
 # --- All patches together ------------------------------------------------------------------
 
 
@@ -371,6 +418,7 @@ def test_patches_run_in_the_documented_order() -> None:
         "tolerate_new_prediction_kinds",
         "merge_array_alternatives",
         "name_the_task_types",
+        "read_answer_defaults_as_present",
     ]
 
 
