@@ -285,17 +285,17 @@ def read_answer_defaults_as_present(spec: Spec) -> None:
     for name, schema in schemas.items():
         if name in in_requests or not isinstance(schema, dict):
             continue
-        required = schema.setdefault("required", [])
-        for field, prop in schema.get("properties", {}).items():
-            if (
-                isinstance(prop, dict)
-                and prop.get("default") is not None
-                and not isinstance(prop["default"], dict | list)
-                and field not in required
-            ):
-                required.append(field)
-        if not required:
-            del schema["required"]
+        required = schema.get("required", [])
+        filled = sorted(  # sorted: the result must not depend on the served key order
+            field
+            for field, prop in schema.get("properties", {}).items()
+            if isinstance(prop, dict)
+            and prop.get("default") is not None
+            and not isinstance(prop["default"], dict | list)
+            and field not in required
+        )
+        if filled:
+            schema["required"] = [*required, *filled]
 
 
 def _walk_dicts(node: object) -> list[dict[str, Any]]:
