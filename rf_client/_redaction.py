@@ -204,11 +204,12 @@ def redacted_text(content: bytes, max_bytes: int = 65536) -> str:
     return text
 
 
-def display_url(url: str, limit: int = 120) -> str:
+def display_url(url: str, limit: int = 120, *, mark_credentials: bool = False) -> str:
     """``url`` fit for a message: no user info, query string or fragment, cut, redacted.
 
     Query strings of image URLs often carry tokens (signed URLs) and those of API URLs the
-    API key; they are shown as ``?...``.
+    API key; they are shown as ``?...``. ``mark_credentials`` shows dropped user info as
+    ``***@`` (a camera URL's login, which the user may want to know was there).
     """
     try:
         parts = urllib.parse.urlsplit(url.strip())
@@ -221,7 +222,8 @@ def display_url(url: str, limit: int = 120) -> str:
         host = f"[{host}]"
     path = parts.path
     suffix = "?..." if parts.query else ""
-    prefix = f"{parts.scheme}://{host}{port}" if parts.scheme else ""
+    login = "***@" if mark_credentials and (parts.username or parts.password) else ""
+    prefix = f"{parts.scheme}://{login}{host}{port}" if parts.scheme else ""
     budget = max(limit - len(prefix) - len(suffix), 8)
     if len(path) > budget:
         path = path[: budget - 3] + "..."

@@ -20,14 +20,13 @@ import enum
 import os
 import re
 import threading
-import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
-from rf_client._redaction import redact
+from rf_client._redaction import display_url
 from rf_client.errors import EncodingError, InvalidInputError, MissingDependencyError
 
 if TYPE_CHECKING:
@@ -100,21 +99,6 @@ class Frame:
     payload: bytes | NDArray[np.uint8]
 
 
-def describe_url(url: str) -> str:
-    """``rtsp://***@host:554/path?...``: a URL without its credentials or query, for messages."""
-    try:
-        parts = urllib.parse.urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return redact(url.split("://", 1)[0] + "://...")
-    host = parts.hostname or ""
-    netloc = f"{host}:{port}" if port is not None else host
-    if parts.username or parts.password:
-        netloc = f"***@{netloc}"
-    path = parts.path if len(parts.path) <= 80 else parts.path[:77] + "..."
-    return redact(f"{parts.scheme}://{netloc}{path}{'?...' if parts.query else ''}")
-
-
 def parse_stream_input(input_uri: object, extensions: Sequence[str] | None) -> StreamSpec:
     """Check ``input_uri`` and say what it names; nothing is opened yet.
 
@@ -141,7 +125,9 @@ def parse_stream_input(input_uri: object, extensions: Sequence[str] | None) -> S
     if not isinstance(text, str):
         raise InvalidInputError("a stream path must be text, not bytes.")
     if _URL_SCHEME.match(text):
-        return StreamSpec(SourceKind.URL, text, f"stream URL {describe_url(text)!r}")
+        return StreamSpec(
+            SourceKind.URL, text, f"stream URL {display_url(text, mark_credentials=True)!r}"
+        )
     path = Path(text).expanduser()
     if path.is_dir():
         return StreamSpec(

@@ -14,13 +14,13 @@ import pytest
 from rf_client._batch import Outcome
 from rf_client._ops.video import Stream, StreamItem
 from rf_client._plan import AsyncDriver, Plan, SyncDriver, offload
+from rf_client._redaction import display_url
 from rf_client._streams import (
     CaptureSource,
     DirectorySource,
     Frame,
     SourceKind,
     StreamSpec,
-    describe_url,
     extension_matches,
     parse_stream_input,
 )
@@ -182,7 +182,7 @@ def test_configured_extensions_are_normalised(tmp_path: Path) -> None:
     ],
 )
 def test_urls_are_shown_without_credentials_or_query(url: str, shown: str) -> None:
-    assert describe_url(url) == shown
+    assert display_url(url, mark_credentials=True) == shown
 
 
 def no_inference(payload: object) -> Plan[dict[str, object]]:
