@@ -29,7 +29,12 @@ from rf_client._http import (
     URLImagePolicy,
 )
 from rf_client._plan import AsyncDriver, Plan, SyncDriver
-from rf_client._redaction import install_log_filters, register_secret, release_secret
+from rf_client._redaction import (
+    display_url,
+    install_log_filters,
+    register_secret,
+    release_secret,
+)
 from rf_client._settings import (
     NOT_GIVEN,
     checked_api_key,
@@ -203,7 +208,7 @@ class BaseClient:
     def __repr__(self) -> str:
         state = self._state.current()
         return (
-            f"{type(self).__name__}(api_url={self._api_url!r}, "
+            f"{type(self).__name__}(api_url={display_url(self._api_url, mark_credentials=True)!r}, "
             f"api_key={'***' if self._api_key else None}, "
             f"client_mode={state.mode.value!r}, selected_model={state.selected_model!r})"
         )

@@ -13,6 +13,7 @@ import attrs
 import httpx
 
 from rf_client._http import ClientOptions, RetryPolicy, URLImagePolicy, check_timeout
+from rf_client._redaction import display_url
 from rf_client._url_images import host_name_problem
 from rf_client.config import InferenceConfiguration
 from rf_client.errors import InvalidParameterError
@@ -46,11 +47,21 @@ def checked_api_url(api_url: object) -> str:
                 if host_problem is None:
                     return api_url.strip().rstrip("/")
                 problem = f" ({host_problem})"
-    shown = repr(api_url) if isinstance(api_url, str) else type(api_url).__name__
+    shown = _shown_api_url(api_url) if isinstance(api_url, str) else type(api_url).__name__
     raise InvalidParameterError(
         f"api_url must be an http(s) URL with a host, such as 'http://localhost:9001', not "
         f"{shown}{problem}."
     )
+
+
+def _shown_api_url(api_url: str) -> str:
+    """A refused ``api_url`` for its message, without user info or query (a password, a key)."""
+    text = api_url.strip()
+    if "://" in text:
+        return repr(display_url(text, mark_credentials=True))
+    if "@" in text:  # "user:password@host" without a scheme
+        return repr("***@" + text.rpartition("@")[2])
+    return repr(text)
 
 
 def checked_api_key(api_key: object) -> str | None:

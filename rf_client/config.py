@@ -17,7 +17,11 @@ from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import Any, Literal, TypeAlias, TypedDict, Unpack
 
-from rf_client.errors import InvalidParameterError, ModelTaskTypeNotSupportedError
+from rf_client.errors import (
+    InvalidFlagTextError,
+    InvalidParameterError,
+    ModelTaskTypeNotSupportedError,
+)
 
 
 class HTTPClientMode(str, Enum):
@@ -109,14 +113,14 @@ def str2bool(value: str | bool) -> bool:
     """``"true"``/``"false"`` (any case) or a bool as a bool, as inference-sdk 1.8.3 reads flags.
 
     Raises:
-        InvalidParameterError: Any other text.
+        InvalidFlagTextError: Any other text (an InvalidParameterError and a ValueError).
     """
     if isinstance(value, bool):
         return value
     lowered = value.strip().lower()
     if lowered in ("true", "false"):
         return lowered == "true"
-    raise InvalidParameterError(f"expected 'true' or 'false', not {value!r}.")
+    raise InvalidFlagTextError(f"expected 'true' or 'false', not {value!r}.")
 
 
 def _env_flag(name: str, default: bool) -> bool:

@@ -322,6 +322,13 @@ class InvalidParameterError(RFClientError):
     """A parameter or a configuration value is invalid; nothing was sent."""
 
 
+class InvalidFlagTextError(InvalidParameterError, ValueError):
+    """Text that is neither ``true`` nor ``false`` where a flag is read (``str2bool``).
+
+    Also a ``ValueError``, which inference-sdk 1.8.3's ``str2bool`` raised.
+    """
+
+
 class InvalidModelIdentifier(RFClientError):
     """A model id is malformed (expected ``project/version`` or a known alias)."""
 

@@ -98,14 +98,27 @@ def shown_input(text: str, secrets: Sequence[str] = ()) -> str:
     return redact(shown, *secrets)
 
 
+def _url_parts(text: str) -> urllib.parse.SplitResult | None:
+    """``text`` split as a URL; None when it is not one or cannot be split (``http://[::1``):
+    such an input is then an image, whose check reports what is wrong with it."""
+    if "://" not in text:
+        return None
+    try:
+        return urllib.parse.urlsplit(text)
+    except ValueError:
+        return None
+
+
 def _suffix(text: str) -> str:
-    path = urllib.parse.urlsplit(text).path if "://" in text else text
+    parts = _url_parts(text)
+    path = parts.path if parts is not None else text
     return os.path.splitext(path)[1].lower()
 
 
 def is_video(text: str) -> bool:
     """Whether ``text`` names a video file, a video URL or a live stream."""
-    scheme = urllib.parse.urlsplit(text).scheme.lower() if "://" in text else ""
+    parts = _url_parts(text)
+    scheme = parts.scheme.lower() if parts is not None else ""
     return scheme in STREAM_SCHEMES or _suffix(text) in VIDEO_EXTENSIONS
 
 

@@ -120,6 +120,18 @@ def test_unreadable_inputs_fail_alone_and_are_never_sent(
     assert not isinstance(request.json()["image"], list)
 
 
+def test_a_url_that_cannot_be_split_fails_alone(
+    cli: RunCLI, fake_server: FakeServer, images_dir: Path
+) -> None:
+    serve_model(fake_server, "coco/3")
+    inputs = [str(images_dir / "chelsea.png"), "http://[::1/x.jpg?sig=abc"]
+    result = cli("infer", *inputs, "--model-id", "coco/3", "--api-url", fake_server.url)
+    assert result.code == 1, result.err
+    lines = result.lines()
+    assert [line["ok"] for line in lines] == [True, False]
+    assert lines[1]["error"]["type"] == "InvalidURLImageInput"
+
+
 def test_table_output_has_a_row_per_item_and_the_errors_in_full(
     cli: RunCLI, fake_server: FakeServer, images_dir: Path
 ) -> None:

@@ -364,6 +364,27 @@ def test_a_non_http_api_url_is_refused(api_url: object, names: str) -> None:
     assert names in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    "api_url",
+    [
+        "http://admin:hunter2pass@inference..local:9001",
+        "http://admin:hunter2pass@h:99999",
+        "ftp://admin:hunter2pass@h",
+    ],
+)
+def test_a_refused_api_url_is_shown_without_its_password(api_url: str) -> None:
+    with pytest.raises(InvalidParameterError) as caught:
+        InferenceHTTPClient(api_url)
+    assert "hunter2pass" not in str(caught.value)
+    assert "***@" in str(caught.value) or "://..." in str(caught.value)
+
+
+def test_a_clients_repr_hides_the_api_urls_password() -> None:
+    client = InferenceHTTPClient("http://admin:hunter2pass@localhost:9001")
+    assert "hunter2pass" not in repr(client)
+    assert "http://***@localhost:9001" in repr(client)
+
+
 @pytest.mark.parametrize("api_url", ["HTTP://LOCALHOST:9001", "https://localhost/", " http://h:1 "])
 def test_valid_api_urls_are_accepted_in_any_case(api_url: str) -> None:
     assert InferenceHTTPClient(api_url).api_url == api_url.strip().rstrip("/")

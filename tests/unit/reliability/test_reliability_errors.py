@@ -286,6 +286,8 @@ def test_warnings_are_shown_by_default_and_silenced_like_1_8_3s() -> None:
         assert done.stdout.split() == [str(disabled == "true"), "True"]
     with pytest.raises(errors.InvalidParameterError):
         rf_client.str2bool("maybe")
+    with pytest.raises(ValueError, match="maybe"):  # what 1.8.3 code catches
+        rf_client.str2bool("maybe")
 
 
 def test_feature_deprecated_and_retry_errors_take_their_1_8_3_arguments() -> None:
