@@ -32,6 +32,7 @@ from rf_client._ops.core_models import (
     request_image,
 )
 from rf_client._ops.inference import check_images
+from rf_client._ops.workflows import check_flag
 from rf_client._plan import Plan
 from rf_client.errors import (
     APIStatusError,
@@ -355,13 +356,6 @@ def check_mask_input(mask_input: object) -> Any:
     return mask_input
 
 
-def _check_flags(**flags: object) -> None:
-    """InvalidParameterError unless every flag is a bool (the body's fields are booleans)."""
-    for name, value in flags.items():
-        if not isinstance(value, bool):
-            raise InvalidParameterError(f"{name} must be True or False, not {value!r:.80}.")
-
-
 def sam3_3d_infer(
     ctx: CallContext,
     inference_input: object,
@@ -392,13 +386,14 @@ def sam3_3d_infer(
     check_images([inference_input])
     mask = check_mask_input(mask_input)
     model = check_model_name(model_id)
-    _check_flags(
-        output_meshes=output_meshes,
-        output_scene=output_scene,
-        with_mesh_postprocess=with_mesh_postprocess,
-        with_texture_baking=with_texture_baking,
-        use_distillations=use_distillations,
-    )
+    for name, flag in (
+        ("output_meshes", output_meshes),
+        ("output_scene", output_scene),
+        ("with_mesh_postprocess", with_mesh_postprocess),
+        ("with_texture_baking", with_texture_baking),
+        ("use_distillations", use_distillations),
+    ):
+        check_flag(flag, name)
     fields = common_fields(ctx)
     image = yield from request_image(ctx, inference_input, checked=True)
     body = Sam3DObjectsInferenceRequest(

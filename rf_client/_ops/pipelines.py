@@ -22,6 +22,7 @@ from rf_client._ops.workflows import (
     Parse,
     call_json,
     check_field_names,
+    check_flag,
     check_json,
     check_mapping,
     check_text,
@@ -167,11 +168,7 @@ def _initialise_payload(ctx: CallContext, start: PipelineStart) -> InitialisePip
         "source_buffer_consumption_strategy",
         CONSUMPTION_STRATEGIES,
     )
-    if not isinstance(start.cancel_thread_pool_tasks_on_exit, bool):
-        raise InvalidParameterError(
-            "cancel_thread_pool_tasks_on_exit must be True or False, not "
-            f"{start.cancel_thread_pool_tasks_on_exit!r}."
-        )
+    check_flag(start.cancel_thread_pool_tasks_on_exit, "cancel_thread_pool_tasks_on_exit")
     video = models.VideoConfiguration(
         type_="VideoConfiguration",
         video_reference=_check_video_reference(start.video_reference),

@@ -116,7 +116,7 @@ def check_json(value: object, what: str) -> None:
 def check_flag(value: object, name: str) -> bool:
     """``value`` when it is a bool; InvalidParameterError otherwise."""
     if not isinstance(value, bool):
-        raise InvalidParameterError(f"{name} must be True or False, not {value!r}.")
+        raise InvalidParameterError(f"{name} must be True or False, not {value!r:.80}.")
     return value
 
 
