@@ -221,22 +221,28 @@ class V1Model:
     max_size: tuple[int, int] | None
 
 
-def resolve_v1_model(
-    ctx: CallContext,
-    model_id: str | None,
-    operation: str,
-    expected_tasks: Sequence[str] | None = None,
-) -> Plan[V1Model]:
-    """The model's (cached) description turned into what a v1 image request needs.
+def v1_model_id(ctx: CallContext, model_id: str | None, operation: str) -> str:
+    """The model ``operation`` runs in v1 mode: ``model_id`` or the selected one, checked.
 
     Raises:
         WrongClientModeError: The client is in v0 mode.
         ModelNotSelectedError: No ``model_id`` and no selected model.
+        InvalidModelIdentifier: The id is malformed.
+    """
+    ctx.require_v1(operation)
+    return ctx.model_id(model_id, operation)
+
+
+def resolve_v1_model(
+    ctx: CallContext, model: str, expected_tasks: Sequence[str] | None = None
+) -> Plan[V1Model]:
+    """The (cached) description of ``model`` (from :func:`v1_model_id`) turned into what a v1
+    image request needs.
+
+    Raises:
         ModelTaskTypeNotSupportedError: The model is not of ``expected_tasks`` (typed API), or
             its task has no image route (action recognition takes clips).
     """
-    ctx.require_v1(operation)
-    model = ctx.model_id(model_id, operation)
     description = yield from get_model_description(ctx, model)
     task_type = description.task_type.value  # plain text from here: messages, lookups
     if expected_tasks is not None and task_type not in expected_tasks:
@@ -269,10 +275,9 @@ def infer_v1(
     ``operation`` names the public method in messages.
     """
     # Mode and model id are checked before the images, the images before the model is fetched.
-    ctx.require_v1(operation)
-    ctx.model_id(model_id, operation)
+    model_name = v1_model_id(ctx, model_id, operation)
     check_images(inputs)
-    model = yield from resolve_v1_model(ctx, model_id, operation, expected_tasks)
+    model = yield from resolve_v1_model(ctx, model_name, expected_tasks)
     batch_size = ctx.configuration.max_batch_size
 
     def prepare(item: object) -> Plan[PreparedImage]:

@@ -33,6 +33,7 @@ from rf_client._ops.inference import (
     infer_v0_request,
     infer_v1_request,
     resolve_v1_model,
+    v1_model_id,
 )
 from rf_client._ops.registry import billing_query, get_model_description
 from rf_client._plan import Plan, offload, send
@@ -179,7 +180,7 @@ def frame_inference_v1(
         ModelNotSelectedError: No ``model_id`` and no selected model.
         ModelTaskTypeNotSupportedError: The model is not of ``expected_tasks``, or takes clips.
     """
-    model = yield from resolve_v1_model(ctx, model_id, operation, expected_tasks)
+    model = yield from resolve_v1_model(ctx, v1_model_id(ctx, model_id, operation), expected_tasks)
 
     def infer(payload: object) -> Plan[T]:
         try:
