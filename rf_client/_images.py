@@ -536,7 +536,7 @@ def _prepare_array(array: Any, max_size: tuple[int, int] | None) -> PreparedImag
             if scale is not None:
                 array = cv2.resize(
                     array,
-                    (max(1, round(width * scale)), max(1, round(height * scale))),
+                    scaled_size(width, height, scale),
                     interpolation=cv2.INTER_AREA,
                 )
             ok, encoded = cv2.imencode(extension, array, params)
@@ -593,6 +593,11 @@ def _prepare_pil(image: Any, max_size: tuple[int, int] | None) -> PreparedImage:
     return _encode_pil(image, fit_scale(width, height, max_size), describe_input(image))
 
 
+def scaled_size(width: int, height: int, scale: float) -> tuple[int, int]:
+    """(width, height) multiplied by ``scale``, rounded, at least one pixel each."""
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
 def _encode_pil(image: Any, scale: float | None, description: str) -> PreparedImage:
     """JPEG (PNG when the image has transparency) of ``image``, resized by ``scale``.
 
@@ -610,7 +615,7 @@ def _encode_pil(image: Any, scale: float | None, description: str) -> PreparedIm
         if scale is not None:
             width, height = original_size = image.size
             image = image.resize(
-                (max(1, round(width * scale)), max(1, round(height * scale))),
+                scaled_size(width, height, scale),
                 Image.Resampling.LANCZOS,
             )
         if image.mode in ("RGBA", "LA"):
