@@ -25,7 +25,7 @@ import socket
 import threading
 import time
 import weakref
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterable, Iterator
+from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 import attrs
@@ -413,8 +413,11 @@ class SyncDriver:
 
     def iter_ordered(
         self, plans: Iterable[Plan[T]], limit: int, max_buffered: int | None = None
-    ) -> Iterator[Outcome[T]]:
-        """Run ``plans`` with at most ``limit`` at once; yield their outcomes in input order."""
+    ) -> Generator[Outcome[T], None, None]:
+        """Run ``plans`` with at most ``limit`` at once; yield their outcomes in input order.
+
+        Close the generator when stopping early: the work in flight finishes first.
+        """
         if limit <= 1:
             for plan in plans:
                 yield run_to_outcome(self, plan)
@@ -448,7 +451,7 @@ class _PoolGather:
         self._waiting: dict[concurrent.futures.Future[Any], tuple[int, Plan[Any]]] = {}
         self._finished: dict[int, Outcome[Any]] = {}
 
-    def run(self, plans: Iterator[Plan[T]]) -> Iterator[Outcome[T]]:
+    def run(self, plans: Iterator[Plan[T]]) -> Generator[Outcome[T], None, None]:
         """The outcomes of ``plans``, in order, as they become available."""
         submitted = next_to_yield = 0
         exhausted = False
@@ -665,8 +668,11 @@ class AsyncDriver:
 
     async def iter_ordered(
         self, plans: Iterable[Plan[T]], limit: int, max_buffered: int | None = None
-    ) -> AsyncIterator[Outcome[T]]:
-        """Run ``plans`` with at most ``limit`` at once; yield their outcomes in input order."""
+    ) -> AsyncGenerator[Outcome[T], None]:
+        """Run ``plans`` with at most ``limit`` at once; yield their outcomes in input order.
+
+        ``aclose()`` it when stopping early: the plans still running are cancelled.
+        """
         import asyncio
 
         source = iter(plans)

@@ -206,7 +206,7 @@ def test_a_consumer_stopping_early_ends_the_plans_in_flight() -> None:
     tracker = Tracker()
     iterator = driver_for().iter_ordered((tracker.plan(i, 0.05) for i in range(50)), 4)
     assert next(iterator).unwrap() == 1
-    iterator.close()  # type: ignore[attr-defined]  # a generator
+    iterator.close()
     assert tracker.running == 0
     assert sorted(tracker.closed) == sorted(tracker.started)
     assert len(tracker.started) < 10

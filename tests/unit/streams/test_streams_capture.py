@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import threading
 import time
@@ -212,24 +213,30 @@ def test_an_encoding_failure_keeps_the_frame_under_both_drivers(
 ) -> None:
     # The drivers throw offloaded work's errors into the frame's plan, which keeps them with
     # its item: the decoded frame stays, sync (alone or in a pool) as async.
+    # As iterate_stream does: close the driver's iterator, then release the source (reads of
+    # frames whose plans were cancelled would otherwise wait for their turn forever).
     stream = Stream(camera_source(), failing_encode, limit)
     with httpx.Client() as http:
         driver = SyncDriver(http, "http://127.0.0.1:9")
-        outcomes = list(itertools.islice(driver.iter_ordered(stream.plans(), limit), 4))
+        with contextlib.closing(driver.iter_ordered(stream.plans(), limit)) as ordered:
+            outcomes = list(itertools.islice(ordered, 4))
     stream.close()
 
     async def gathered() -> list[Outcome[StreamItem[dict[str, object]] | None]]:
         driver = AsyncDriver(httpx.AsyncClient, "http://127.0.0.1:9")
+        stream = Stream(camera_source(), failing_encode, limit)
         found = []
-        async for outcome in driver.iter_ordered(async_stream.plans(), limit):
-            found.append(outcome)
-            if len(found) == 4:
-                break
+        try:
+            async with contextlib.aclosing(driver.iter_ordered(stream.plans(), limit)) as ordered:
+                async for outcome in ordered:
+                    found.append(outcome)
+                    if len(found) == 4:
+                        break
+        finally:
+            stream.close()
         return found
 
-    async_stream = Stream(camera_source(), failing_encode, limit)
     async_outcomes = asyncio.run(gathered())
-    async_stream.close()
     for found in (outcomes, async_outcomes):
         items = [outcome.value for outcome in found]
         assert [item.reference for item in items if item is not None] == [0, 1, 2, 3]
