@@ -125,10 +125,6 @@ class _Pools:
     def _new_async_client() -> httpx.AsyncClient:
         return PooledAsyncClient(limits=_limits(), timeout=DEFAULT_TIMEOUT)
 
-    def sync_http(self) -> httpx.Client:
-        """The open synchronous pool (opened if needed)."""
-        return self.sync_pool.current()
-
     def sync_driver(self) -> SyncDriver:
         """A driver leasing the synchronous pool for each exchange."""
         return SyncDriver(self.sync_pool.current(), self.api_url, leases=self.sync_pool)

@@ -81,7 +81,7 @@ def test_a_collected_client_closes_its_sync_pool(fake_server: FakeServer) -> Non
     fake_server.on("GET", "/info", INFO)
     client = InferenceHTTPClient(fake_server.url)
     client.get_server_info()
-    pool = client._pools.sync_http()
+    pool = client._pools.sync_pool.current()
     assert not pool.is_closed
     del client
     gc.collect()

@@ -123,7 +123,7 @@ def test_with_options_copies_share_the_connection_pool(fake_server: FakeServer) 
     client = InferenceHTTPClient(fake_server.url, "key-123")
     copy = client.with_options(timeout=5, max_retries=0)
     assert copy._pools is client._pools
-    assert copy._pools.sync_http() is client._pools.sync_http()
+    assert copy._pools.sync_pool.current() is client._pools.sync_pool.current()
     assert copy.api_url == client.api_url
 
 
