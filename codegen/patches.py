@@ -298,6 +298,41 @@ def read_answer_defaults_as_present(spec: Spec) -> None:
             schema["required"] = [*required, *filled]
 
 
+ONE_IMAGE_RESPONSES = (
+    "AnomalyDetectionResponse",
+    "ClassificationInferenceResponse",
+    "InstanceSegmentationInferenceResponse",
+    "KeypointsDetectionInferenceResponse",
+    "MultiLabelClassificationInferenceResponse",
+    "ObjectDetectionInferenceResponse",
+    "SemanticSegmentationInferenceResponse",
+)
+"""The image-model responses that describe exactly one image each."""
+
+
+def one_image_per_response(spec: Spec) -> None:
+    """Type an image-model response's ``image`` as the one image it describes.
+
+    Server defect: ``image`` is declared "one ``InferenceResponseImage`` or a list of them"
+    (a type shared with the workflow blocks), though the server answers one response per
+    image (a list of responses for a batch), each with its own image's size: every user
+    would narrow a union that never holds a list. An answer with a list here no longer
+    fits and raises ``ResponseValidationError``. ``LMMInferenceResponse`` keeps the union
+    (a multimodal prompt may carry several images).
+    """
+    schemas: dict[str, Any] = spec["components"]["schemas"]
+    single = {"$ref": SCHEMA_PREFIX + "InferenceResponseImage"}
+    listed = {"type": "array", "items": single}
+    for name in ONE_IMAGE_RESPONSES:
+        field = schemas.get(name, {}).get("properties", {}).get("image")
+        if not isinstance(field, dict):
+            continue
+        members = field.get("anyOf", [])
+        if single in members and listed in members and len(members) == 2:
+            described = {key: field[key] for key in ("title", "description") if key in field}
+            schemas[name]["properties"]["image"] = {**described, "allOf": [single]}
+
+
 def _walk_dicts(node: object) -> list[dict[str, Any]]:
     """Every dict below ``node``, itself included."""
     found: list[dict[str, Any]] = []
@@ -321,6 +356,7 @@ SPEC_PATCHES: tuple[Callable[[Spec], None], ...] = (
     merge_array_alternatives,
     name_the_task_types,
     read_answer_defaults_as_present,
+    one_image_per_response,
 )
 
 

@@ -402,12 +402,19 @@ def v0_query_arguments(ctx: CallContext) -> dict[str, Any]:
 
 
 def infer_v0(
-    ctx: CallContext, inputs: Sequence[object], model_id: str | None, shape: Shape[T]
+    ctx: CallContext,
+    inputs: Sequence[object],
+    model_id: str | None,
+    shape: Shape[T],
+    operation: str = "infer",
 ) -> Plan[BatchOutcome[T]]:
-    """Run a platform model on every input through the hosted v0 API (one image per request)."""
-    model = ctx.model_id(model_id, "infer")
+    """Run a platform model on every input through the hosted v0 API (one image per request).
+
+    ``operation`` names the public method in messages.
+    """
+    model = ctx.model_id(model_id, operation)
     project, version = split_v0_model_id(model)
-    ctx.require_api_key("infer in v0 mode")
+    ctx.require_api_key(f"{operation} in v0 mode")
     check_images(inputs)
     max_size = downsizing_limit(ctx, None)
     plans = (

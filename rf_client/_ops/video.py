@@ -193,18 +193,20 @@ def frame_inference_v1(
 
 
 def frame_inference_v0(
-    ctx: CallContext, model_id: str | None, shape: Shape[T]
+    ctx: CallContext, model_id: str | None, shape: Shape[T], operation: str = "infer_on_stream"
 ) -> Plan[FrameInference[T]]:
     """Send each frame like ``infer_from_api_v0`` (``POST /{project}/{version}``).
+
+    ``operation`` names the public method in messages.
 
     Raises:
         ModelNotSelectedError: No ``model_id`` and no selected model.
         InvalidModelIdentifier: The model id is not ``project/version``.
         APIKeyNotProvided: The client has no API key.
     """
-    model = ctx.model_id(model_id, "infer_on_stream")
+    model = ctx.model_id(model_id, operation)
     project, version = split_v0_model_id(model)
-    ctx.require_api_key("infer_on_stream in v0 mode")
+    ctx.require_api_key(f"{operation} in v0 mode")
     max_size = downsizing_limit(ctx, None)
 
     def infer(payload: object) -> Plan[T]:

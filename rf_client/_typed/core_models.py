@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
-from rf_client._base_client import as_batch, deliver
+from rf_client._base_client import as_batch
 from rf_client._ops import core_embeddings, core_language, core_vision
 from rf_client._ops.core_models import ItemShape, Prediction
 from rf_client._ops.registry import parse_model
-from rf_client._typed._base import Namespace
+from rf_client._typed._base import Namespace, OnError, check_on_error, settle
 from rf_client.config import ClipInputType, DepthMapFormat, MaskFormat, SamMaskFormat
+from rf_client.errors import RFClientError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -61,17 +62,24 @@ class _CoreNamespace(Namespace):
         self,
         images: object,
         plan: Callable[[CallContext, list[object]], Plan[BatchOutcome[R]]],
-    ) -> R | list[R]:
+        *,
+        on_error: object,
+    ) -> R | RFClientError | list[R] | list[R | RFClientError]:
+        mode = check_on_error(on_error)
         items, single = as_batch(images)
-        return deliver(self._client._run(plan(self._client._context(), items)), single)
+        return settle(self._client._run(plan(self._client._context(), items)), single, mode)
 
     async def _each_async(
         self,
         images: object,
         plan: Callable[[CallContext, list[object]], Plan[BatchOutcome[R]]],
-    ) -> R | list[R]:
+        *,
+        on_error: object,
+    ) -> R | RFClientError | list[R] | list[R | RFClientError]:
+        mode = check_on_error(on_error)
         items, single = as_batch(images)
-        return deliver(await self._client._arun(plan(self._client._context(), items)), single)
+        outcome = await self._client._arun(plan(self._client._context(), items))
+        return settle(outcome, single, mode)
 
 
 class ClipNamespace(_CoreNamespace):
@@ -79,15 +87,44 @@ class ClipNamespace(_CoreNamespace):
 
     @overload
     def embed_images(  # type: ignore[overload-overlap]  # a str is one image
-        self, images: ImageInput, clip_version: str | None = None
+        self,
+        images: ImageInput,
+        clip_version: str | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> ClipEmbeddingResponse: ...
     @overload
     def embed_images(
-        self, images: Sequence[ImageInput], clip_version: str | None = None
+        self,
+        images: Sequence[ImageInput],
+        clip_version: str | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[ClipEmbeddingResponse]: ...
+    @overload
+    def embed_images(  # type: ignore[overload-overlap]  # a str is one image
+        self, images: ImageInput, clip_version: str | None = None, *, on_error: Literal["return"]
+    ) -> ClipEmbeddingResponse | RFClientError: ...
+    @overload
     def embed_images(
-        self, images: ImageInput | Sequence[ImageInput], clip_version: str | None = None
-    ) -> ClipEmbeddingResponse | list[ClipEmbeddingResponse]:
+        self,
+        images: Sequence[ImageInput],
+        clip_version: str | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> list[ClipEmbeddingResponse | RFClientError]: ...
+    def embed_images(
+        self,
+        images: ImageInput | Sequence[ImageInput],
+        clip_version: str | None = None,
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        ClipEmbeddingResponse
+        | RFClientError
+        | list[ClipEmbeddingResponse]
+        | list[ClipEmbeddingResponse | RFClientError]
+    ):
         """CLIP embeddings per image (``POST /clip/embed_image``, ``max_batch_size`` a request).
 
         Each response's ``embeddings`` holds that image's vector; the other fields are the
@@ -97,6 +134,8 @@ class ClipNamespace(_CoreNamespace):
             images: One image (path, URL, bytes, BGR array, PIL image, base64) or a list.
             clip_version: ``clip_version_id`` (e.g. ``"ViT-B-16"``); the server's default when
                 None.
+            on_error: ``"raise"`` a failed image's error (``error.batch`` has every
+                result), or ``"return"`` it in the image's place (``RFClientError``).
 
         Raises:
             InvalidInputError: An input is not a usable image (nothing is sent).
@@ -111,19 +150,49 @@ class ClipNamespace(_CoreNamespace):
             lambda ctx, items: core_embeddings.clip_image_embeddings(
                 ctx, items, clip_version, shape
             ),
+            on_error=on_error,
         )
 
     @overload
     async def embed_images_async(  # type: ignore[overload-overlap]  # a str is one image
-        self, images: ImageInput, clip_version: str | None = None
+        self,
+        images: ImageInput,
+        clip_version: str | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> ClipEmbeddingResponse: ...
     @overload
     async def embed_images_async(
-        self, images: Sequence[ImageInput], clip_version: str | None = None
+        self,
+        images: Sequence[ImageInput],
+        clip_version: str | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[ClipEmbeddingResponse]: ...
+    @overload
+    async def embed_images_async(  # type: ignore[overload-overlap]  # a str is one image
+        self, images: ImageInput, clip_version: str | None = None, *, on_error: Literal["return"]
+    ) -> ClipEmbeddingResponse | RFClientError: ...
+    @overload
     async def embed_images_async(
-        self, images: ImageInput | Sequence[ImageInput], clip_version: str | None = None
-    ) -> ClipEmbeddingResponse | list[ClipEmbeddingResponse]:
+        self,
+        images: Sequence[ImageInput],
+        clip_version: str | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> list[ClipEmbeddingResponse | RFClientError]: ...
+    async def embed_images_async(
+        self,
+        images: ImageInput | Sequence[ImageInput],
+        clip_version: str | None = None,
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        ClipEmbeddingResponse
+        | RFClientError
+        | list[ClipEmbeddingResponse]
+        | list[ClipEmbeddingResponse | RFClientError]
+    ):
         """Async twin of :meth:`embed_images`."""
         from rf_api_v1.models import ClipEmbeddingResponse
 
@@ -133,6 +202,7 @@ class ClipNamespace(_CoreNamespace):
             lambda ctx, items: core_embeddings.clip_image_embeddings(
                 ctx, items, clip_version, shape
             ),
+            on_error=on_error,
         )
 
     def embed_texts(
@@ -232,23 +302,56 @@ class PerceptionEncoderNamespace(_CoreNamespace):
 
     @overload
     def embed_images(  # type: ignore[overload-overlap]  # a str is one image
-        self, images: ImageInput, perception_encoder_version: str | None = None
+        self,
+        images: ImageInput,
+        perception_encoder_version: str | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> PerceptionEncoderEmbeddingResponse: ...
     @overload
     def embed_images(
-        self, images: Sequence[ImageInput], perception_encoder_version: str | None = None
+        self,
+        images: Sequence[ImageInput],
+        perception_encoder_version: str | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[PerceptionEncoderEmbeddingResponse]: ...
+    @overload
+    def embed_images(  # type: ignore[overload-overlap]  # a str is one image
+        self,
+        images: ImageInput,
+        perception_encoder_version: str | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> PerceptionEncoderEmbeddingResponse | RFClientError: ...
+    @overload
+    def embed_images(
+        self,
+        images: Sequence[ImageInput],
+        perception_encoder_version: str | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> list[PerceptionEncoderEmbeddingResponse | RFClientError]: ...
     def embed_images(
         self,
         images: ImageInput | Sequence[ImageInput],
         perception_encoder_version: str | None = None,
-    ) -> PerceptionEncoderEmbeddingResponse | list[PerceptionEncoderEmbeddingResponse]:
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        PerceptionEncoderEmbeddingResponse
+        | RFClientError
+        | list[PerceptionEncoderEmbeddingResponse]
+        | list[PerceptionEncoderEmbeddingResponse | RFClientError]
+    ):
         """Embeddings per image (``POST /perception_encoder/embed_image``).
 
         Args:
             images: One image or a list.
             perception_encoder_version: ``perception_encoder_version_id``; the server's
                 default when None.
+            on_error: ``"raise"`` a failed image's error (``error.batch`` has every
+                result), or ``"return"`` it in the image's place (``RFClientError``).
 
         Raises:
             InvalidInputError: An input is not a usable image (nothing is sent).
@@ -262,21 +365,53 @@ class PerceptionEncoderNamespace(_CoreNamespace):
             lambda ctx, items: core_embeddings.perception_encoder_image_embeddings(
                 ctx, items, perception_encoder_version, shape
             ),
+            on_error=on_error,
         )
 
     @overload
     async def embed_images_async(  # type: ignore[overload-overlap]  # a str is one image
-        self, images: ImageInput, perception_encoder_version: str | None = None
+        self,
+        images: ImageInput,
+        perception_encoder_version: str | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> PerceptionEncoderEmbeddingResponse: ...
     @overload
     async def embed_images_async(
-        self, images: Sequence[ImageInput], perception_encoder_version: str | None = None
+        self,
+        images: Sequence[ImageInput],
+        perception_encoder_version: str | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[PerceptionEncoderEmbeddingResponse]: ...
+    @overload
+    async def embed_images_async(  # type: ignore[overload-overlap]  # a str is one image
+        self,
+        images: ImageInput,
+        perception_encoder_version: str | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> PerceptionEncoderEmbeddingResponse | RFClientError: ...
+    @overload
+    async def embed_images_async(
+        self,
+        images: Sequence[ImageInput],
+        perception_encoder_version: str | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> list[PerceptionEncoderEmbeddingResponse | RFClientError]: ...
     async def embed_images_async(
         self,
         images: ImageInput | Sequence[ImageInput],
         perception_encoder_version: str | None = None,
-    ) -> PerceptionEncoderEmbeddingResponse | list[PerceptionEncoderEmbeddingResponse]:
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        PerceptionEncoderEmbeddingResponse
+        | RFClientError
+        | list[PerceptionEncoderEmbeddingResponse]
+        | list[PerceptionEncoderEmbeddingResponse | RFClientError]
+    ):
         """Async twin of :meth:`embed_images`."""
         from rf_api_v1.models import PerceptionEncoderEmbeddingResponse
 
@@ -286,6 +421,7 @@ class PerceptionEncoderNamespace(_CoreNamespace):
             lambda ctx, items: core_embeddings.perception_encoder_image_embeddings(
                 ctx, items, perception_encoder_version, shape
             ),
+            on_error=on_error,
         )
 
     def embed_texts(
@@ -331,6 +467,8 @@ class EmbeddingsNamespace(_CoreNamespace):
         images: ImageInput,
         model_id: str,
         output_type: Literal["feature_vector", "logits"] = "feature_vector",
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> ImageEmbeddingResponse: ...
     @overload
     def image(
@@ -338,13 +476,40 @@ class EmbeddingsNamespace(_CoreNamespace):
         images: Sequence[ImageInput],
         model_id: str,
         output_type: Literal["feature_vector", "logits"] = "feature_vector",
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[ImageEmbeddingResponse]: ...
+    @overload
+    def image(  # type: ignore[overload-overlap]  # a str is one image
+        self,
+        images: ImageInput,
+        model_id: str,
+        output_type: Literal["feature_vector", "logits"] = "feature_vector",
+        *,
+        on_error: Literal["return"],
+    ) -> ImageEmbeddingResponse | RFClientError: ...
+    @overload
+    def image(
+        self,
+        images: Sequence[ImageInput],
+        model_id: str,
+        output_type: Literal["feature_vector", "logits"] = "feature_vector",
+        *,
+        on_error: Literal["return"],
+    ) -> list[ImageEmbeddingResponse | RFClientError]: ...
     def image(
         self,
         images: ImageInput | Sequence[ImageInput],
         model_id: str,
         output_type: Literal["feature_vector", "logits"] = "feature_vector",
-    ) -> ImageEmbeddingResponse | list[ImageEmbeddingResponse]:
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        ImageEmbeddingResponse
+        | RFClientError
+        | list[ImageEmbeddingResponse]
+        | list[ImageEmbeddingResponse | RFClientError]
+    ):
         """One embedding per image (``POST /infer/embeddings``), with its ``embedding_info``.
 
         Compare vectors only when their ``embedding_info.space_id`` match.
@@ -354,6 +519,8 @@ class EmbeddingsNamespace(_CoreNamespace):
             model_id: A workspace model version or a pretrained classifier alias
                 (``resnet101``); sent as given.
             output_type: ``"feature_vector"`` or ``"logits"``.
+            on_error: ``"raise"`` a failed image's error (``error.batch`` has every
+                result), or ``"return"`` it in the image's place (``RFClientError``).
 
         Raises:
             InvalidParameterError: ``model_id`` or ``output_type`` is invalid (nothing is sent).
@@ -368,6 +535,7 @@ class EmbeddingsNamespace(_CoreNamespace):
             lambda ctx, items: core_embeddings.image_embeddings(
                 ctx, items, model_id, output_type, shape
             ),
+            on_error=on_error,
         )
 
     @overload
@@ -376,6 +544,8 @@ class EmbeddingsNamespace(_CoreNamespace):
         images: ImageInput,
         model_id: str,
         output_type: Literal["feature_vector", "logits"] = "feature_vector",
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> ImageEmbeddingResponse: ...
     @overload
     async def image_async(
@@ -383,13 +553,40 @@ class EmbeddingsNamespace(_CoreNamespace):
         images: Sequence[ImageInput],
         model_id: str,
         output_type: Literal["feature_vector", "logits"] = "feature_vector",
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[ImageEmbeddingResponse]: ...
+    @overload
+    async def image_async(  # type: ignore[overload-overlap]  # a str is one image
+        self,
+        images: ImageInput,
+        model_id: str,
+        output_type: Literal["feature_vector", "logits"] = "feature_vector",
+        *,
+        on_error: Literal["return"],
+    ) -> ImageEmbeddingResponse | RFClientError: ...
+    @overload
+    async def image_async(
+        self,
+        images: Sequence[ImageInput],
+        model_id: str,
+        output_type: Literal["feature_vector", "logits"] = "feature_vector",
+        *,
+        on_error: Literal["return"],
+    ) -> list[ImageEmbeddingResponse | RFClientError]: ...
     async def image_async(
         self,
         images: ImageInput | Sequence[ImageInput],
         model_id: str,
         output_type: Literal["feature_vector", "logits"] = "feature_vector",
-    ) -> ImageEmbeddingResponse | list[ImageEmbeddingResponse]:
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        ImageEmbeddingResponse
+        | RFClientError
+        | list[ImageEmbeddingResponse]
+        | list[ImageEmbeddingResponse | RFClientError]
+    ):
         """Async twin of :meth:`image`."""
         from rf_api_v1.models import ImageEmbeddingResponse
 
@@ -399,6 +596,7 @@ class EmbeddingsNamespace(_CoreNamespace):
             lambda ctx, items: core_embeddings.image_embeddings(
                 ctx, items, model_id, output_type, shape
             ),
+            on_error=on_error,
         )
 
 
@@ -426,6 +624,8 @@ class OcrNamespace(_CoreNamespace):
         images: ImageInput,
         version: str | None = None,
         generate_bounding_boxes: bool | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> OCRInferenceResponse: ...
     @overload
     def doctr(
@@ -433,26 +633,57 @@ class OcrNamespace(_CoreNamespace):
         images: Sequence[ImageInput],
         version: str | None = None,
         generate_bounding_boxes: bool | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[OCRInferenceResponse]: ...
+    @overload
+    def doctr(  # type: ignore[overload-overlap]  # a str is one image
+        self,
+        images: ImageInput,
+        version: str | None = None,
+        generate_bounding_boxes: bool | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> OCRInferenceResponse | RFClientError: ...
+    @overload
+    def doctr(
+        self,
+        images: Sequence[ImageInput],
+        version: str | None = None,
+        generate_bounding_boxes: bool | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> list[OCRInferenceResponse | RFClientError]: ...
     def doctr(
         self,
         images: ImageInput | Sequence[ImageInput],
         version: str | None = None,
         generate_bounding_boxes: bool | None = None,
-    ) -> OCRInferenceResponse | list[OCRInferenceResponse]:
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        OCRInferenceResponse
+        | RFClientError
+        | list[OCRInferenceResponse]
+        | list[OCRInferenceResponse | RFClientError]
+    ):
         """DocTR OCR (``POST /doctr/ocr``): the ``result`` text, with boxes if asked.
 
         Args:
             images: One image or a list.
             version: ``doctr_version_id``; the server's default when None.
             generate_bounding_boxes: Also return ``predictions`` with word boxes.
+            on_error: ``"raise"`` a failed image's error (``error.batch`` has every
+                result), or ``"return"`` it in the image's place (``RFClientError``).
 
         Raises:
             InvalidInputError: An input is not a usable image (nothing is sent).
             APIStatusError: The server refused a request; ``error.batch`` has every result.
         """
         return self._each(
-            images, self._plan("doctr", version, generate_bounding_boxes=generate_bounding_boxes)
+            images,
+            self._plan("doctr", version, generate_bounding_boxes=generate_bounding_boxes),
+            on_error=on_error,
         )
 
     @overload
@@ -461,6 +692,8 @@ class OcrNamespace(_CoreNamespace):
         images: ImageInput,
         version: str | None = None,
         generate_bounding_boxes: bool | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> OCRInferenceResponse: ...
     @overload
     async def doctr_async(
@@ -468,54 +701,143 @@ class OcrNamespace(_CoreNamespace):
         images: Sequence[ImageInput],
         version: str | None = None,
         generate_bounding_boxes: bool | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[OCRInferenceResponse]: ...
+    @overload
+    async def doctr_async(  # type: ignore[overload-overlap]  # a str is one image
+        self,
+        images: ImageInput,
+        version: str | None = None,
+        generate_bounding_boxes: bool | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> OCRInferenceResponse | RFClientError: ...
+    @overload
+    async def doctr_async(
+        self,
+        images: Sequence[ImageInput],
+        version: str | None = None,
+        generate_bounding_boxes: bool | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> list[OCRInferenceResponse | RFClientError]: ...
     async def doctr_async(
         self,
         images: ImageInput | Sequence[ImageInput],
         version: str | None = None,
         generate_bounding_boxes: bool | None = None,
-    ) -> OCRInferenceResponse | list[OCRInferenceResponse]:
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        OCRInferenceResponse
+        | RFClientError
+        | list[OCRInferenceResponse]
+        | list[OCRInferenceResponse | RFClientError]
+    ):
         """Async twin of :meth:`doctr`."""
         return await self._each_async(
-            images, self._plan("doctr", version, generate_bounding_boxes=generate_bounding_boxes)
+            images,
+            self._plan("doctr", version, generate_bounding_boxes=generate_bounding_boxes),
+            on_error=on_error,
         )
 
     @overload
     def trocr(  # type: ignore[overload-overlap]  # a str is one image
-        self, images: ImageInput, version: str | None = None
+        self,
+        images: ImageInput,
+        version: str | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> OCRInferenceResponse: ...
     @overload
     def trocr(
-        self, images: Sequence[ImageInput], version: str | None = None
+        self,
+        images: Sequence[ImageInput],
+        version: str | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[OCRInferenceResponse]: ...
+    @overload
+    def trocr(  # type: ignore[overload-overlap]  # a str is one image
+        self, images: ImageInput, version: str | None = None, *, on_error: Literal["return"]
+    ) -> OCRInferenceResponse | RFClientError: ...
+    @overload
     def trocr(
-        self, images: ImageInput | Sequence[ImageInput], version: str | None = None
-    ) -> OCRInferenceResponse | list[OCRInferenceResponse]:
+        self,
+        images: Sequence[ImageInput],
+        version: str | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> list[OCRInferenceResponse | RFClientError]: ...
+    def trocr(
+        self,
+        images: ImageInput | Sequence[ImageInput],
+        version: str | None = None,
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        OCRInferenceResponse
+        | RFClientError
+        | list[OCRInferenceResponse]
+        | list[OCRInferenceResponse | RFClientError]
+    ):
         """TrOCR (``POST /ocr/trocr``): one line of printed text per image.
 
         Args:
             images: One image or a list.
             version: ``trocr-small-printed``, ``trocr-base-printed`` or ``trocr-large-printed``.
+            on_error: ``"raise"`` a failed image's error (``error.batch`` has every
+                result), or ``"return"`` it in the image's place (``RFClientError``).
 
         Raises:
             InvalidInputError: An input is not a usable image (nothing is sent).
             APIStatusError: The server refused a request; ``error.batch`` has every result.
         """
-        return self._each(images, self._plan("trocr", version))
+        return self._each(images, self._plan("trocr", version), on_error=on_error)
 
     @overload
     async def trocr_async(  # type: ignore[overload-overlap]  # a str is one image
-        self, images: ImageInput, version: str | None = None
+        self,
+        images: ImageInput,
+        version: str | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> OCRInferenceResponse: ...
     @overload
     async def trocr_async(
-        self, images: Sequence[ImageInput], version: str | None = None
+        self,
+        images: Sequence[ImageInput],
+        version: str | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[OCRInferenceResponse]: ...
+    @overload
+    async def trocr_async(  # type: ignore[overload-overlap]  # a str is one image
+        self, images: ImageInput, version: str | None = None, *, on_error: Literal["return"]
+    ) -> OCRInferenceResponse | RFClientError: ...
+    @overload
     async def trocr_async(
-        self, images: ImageInput | Sequence[ImageInput], version: str | None = None
-    ) -> OCRInferenceResponse | list[OCRInferenceResponse]:
+        self,
+        images: Sequence[ImageInput],
+        version: str | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> list[OCRInferenceResponse | RFClientError]: ...
+    async def trocr_async(
+        self,
+        images: ImageInput | Sequence[ImageInput],
+        version: str | None = None,
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        OCRInferenceResponse
+        | RFClientError
+        | list[OCRInferenceResponse]
+        | list[OCRInferenceResponse | RFClientError]
+    ):
         """Async twin of :meth:`trocr`."""
-        return await self._each_async(images, self._plan("trocr", version))
+        return await self._each_async(images, self._plan("trocr", version), on_error=on_error)
 
     @overload
     def easy_ocr(  # type: ignore[overload-overlap]  # a str is one image
@@ -524,6 +846,8 @@ class OcrNamespace(_CoreNamespace):
         version: str | None = None,
         quantize: bool | None = None,
         language_codes: list[str] | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> OCRInferenceResponse: ...
     @overload
     def easy_ocr(
@@ -532,14 +856,43 @@ class OcrNamespace(_CoreNamespace):
         version: str | None = None,
         quantize: bool | None = None,
         language_codes: list[str] | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[OCRInferenceResponse]: ...
+    @overload
+    def easy_ocr(  # type: ignore[overload-overlap]  # a str is one image
+        self,
+        images: ImageInput,
+        version: str | None = None,
+        quantize: bool | None = None,
+        language_codes: list[str] | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> OCRInferenceResponse | RFClientError: ...
+    @overload
+    def easy_ocr(
+        self,
+        images: Sequence[ImageInput],
+        version: str | None = None,
+        quantize: bool | None = None,
+        language_codes: list[str] | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> list[OCRInferenceResponse | RFClientError]: ...
     def easy_ocr(
         self,
         images: ImageInput | Sequence[ImageInput],
         version: str | None = None,
         quantize: bool | None = None,
         language_codes: list[str] | None = None,
-    ) -> OCRInferenceResponse | list[OCRInferenceResponse]:
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        OCRInferenceResponse
+        | RFClientError
+        | list[OCRInferenceResponse]
+        | list[OCRInferenceResponse | RFClientError]
+    ):
         """EasyOCR (``POST /easy_ocr/ocr``).
 
         Args:
@@ -547,6 +900,8 @@ class OcrNamespace(_CoreNamespace):
             version: ``easy_ocr_version_id``; the server's default when None.
             quantize: Load the quantized model.
             language_codes: Languages to recognise (e.g. ``["en"]``).
+            on_error: ``"raise"`` a failed image's error (``error.batch`` has every
+                result), or ``"return"`` it in the image's place (``RFClientError``).
 
         Raises:
             InvalidParameterError: ``language_codes`` is not a list of strings.
@@ -556,6 +911,7 @@ class OcrNamespace(_CoreNamespace):
         return self._each(
             images,
             self._plan("easy_ocr", version, quantize=quantize, language_codes=language_codes),
+            on_error=on_error,
         )
 
     @overload
@@ -565,6 +921,8 @@ class OcrNamespace(_CoreNamespace):
         version: str | None = None,
         quantize: bool | None = None,
         language_codes: list[str] | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> OCRInferenceResponse: ...
     @overload
     async def easy_ocr_async(
@@ -573,57 +931,147 @@ class OcrNamespace(_CoreNamespace):
         version: str | None = None,
         quantize: bool | None = None,
         language_codes: list[str] | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[OCRInferenceResponse]: ...
+    @overload
+    async def easy_ocr_async(  # type: ignore[overload-overlap]  # a str is one image
+        self,
+        images: ImageInput,
+        version: str | None = None,
+        quantize: bool | None = None,
+        language_codes: list[str] | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> OCRInferenceResponse | RFClientError: ...
+    @overload
+    async def easy_ocr_async(
+        self,
+        images: Sequence[ImageInput],
+        version: str | None = None,
+        quantize: bool | None = None,
+        language_codes: list[str] | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> list[OCRInferenceResponse | RFClientError]: ...
     async def easy_ocr_async(
         self,
         images: ImageInput | Sequence[ImageInput],
         version: str | None = None,
         quantize: bool | None = None,
         language_codes: list[str] | None = None,
-    ) -> OCRInferenceResponse | list[OCRInferenceResponse]:
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        OCRInferenceResponse
+        | RFClientError
+        | list[OCRInferenceResponse]
+        | list[OCRInferenceResponse | RFClientError]
+    ):
         """Async twin of :meth:`easy_ocr`."""
         return await self._each_async(
             images,
             self._plan("easy_ocr", version, quantize=quantize, language_codes=language_codes),
+            on_error=on_error,
         )
 
     @overload
     def pp_ocr(  # type: ignore[overload-overlap]  # a str is one image
-        self, images: ImageInput, version: str | None = None
+        self,
+        images: ImageInput,
+        version: str | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> OCRInferenceResponse: ...
     @overload
     def pp_ocr(
-        self, images: Sequence[ImageInput], version: str | None = None
+        self,
+        images: Sequence[ImageInput],
+        version: str | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[OCRInferenceResponse]: ...
+    @overload
+    def pp_ocr(  # type: ignore[overload-overlap]  # a str is one image
+        self, images: ImageInput, version: str | None = None, *, on_error: Literal["return"]
+    ) -> OCRInferenceResponse | RFClientError: ...
+    @overload
     def pp_ocr(
-        self, images: ImageInput | Sequence[ImageInput], version: str | None = None
-    ) -> OCRInferenceResponse | list[OCRInferenceResponse]:
+        self,
+        images: Sequence[ImageInput],
+        version: str | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> list[OCRInferenceResponse | RFClientError]: ...
+    def pp_ocr(
+        self,
+        images: ImageInput | Sequence[ImageInput],
+        version: str | None = None,
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        OCRInferenceResponse
+        | RFClientError
+        | list[OCRInferenceResponse]
+        | list[OCRInferenceResponse | RFClientError]
+    ):
         """PP-OCR (``POST /ocr/pp-ocr``).
 
         Args:
             images: One image or a list.
             version: ``"{detection}-{recognition}"`` stages, each ``none``, ``tiny``,
                 ``small`` or ``medium`` (default ``small-small``; one token sets both).
+            on_error: ``"raise"`` a failed image's error (``error.batch`` has every
+                result), or ``"return"`` it in the image's place (``RFClientError``).
 
         Raises:
             InvalidInputError: An input is not a usable image (nothing is sent).
             APIStatusError: The server refused a request; ``error.batch`` has every result.
         """
-        return self._each(images, self._plan("pp_ocr", version))
+        return self._each(images, self._plan("pp_ocr", version), on_error=on_error)
 
     @overload
     async def pp_ocr_async(  # type: ignore[overload-overlap]  # a str is one image
-        self, images: ImageInput, version: str | None = None
+        self,
+        images: ImageInput,
+        version: str | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> OCRInferenceResponse: ...
     @overload
     async def pp_ocr_async(
-        self, images: Sequence[ImageInput], version: str | None = None
+        self,
+        images: Sequence[ImageInput],
+        version: str | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[OCRInferenceResponse]: ...
+    @overload
+    async def pp_ocr_async(  # type: ignore[overload-overlap]  # a str is one image
+        self, images: ImageInput, version: str | None = None, *, on_error: Literal["return"]
+    ) -> OCRInferenceResponse | RFClientError: ...
+    @overload
     async def pp_ocr_async(
-        self, images: ImageInput | Sequence[ImageInput], version: str | None = None
-    ) -> OCRInferenceResponse | list[OCRInferenceResponse]:
+        self,
+        images: Sequence[ImageInput],
+        version: str | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> list[OCRInferenceResponse | RFClientError]: ...
+    async def pp_ocr_async(
+        self,
+        images: ImageInput | Sequence[ImageInput],
+        version: str | None = None,
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        OCRInferenceResponse
+        | RFClientError
+        | list[OCRInferenceResponse]
+        | list[OCRInferenceResponse | RFClientError]
+    ):
         """Async twin of :meth:`pp_ocr`."""
-        return await self._each_async(images, self._plan("pp_ocr", version))
+        return await self._each_async(images, self._plan("pp_ocr", version), on_error=on_error)
 
 
 class LmmNamespace(_CoreNamespace):
@@ -638,6 +1086,8 @@ class LmmNamespace(_CoreNamespace):
         model_id_in_path: bool = False,
         max_new_tokens: int | None = None,
         enable_thinking: bool | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> LMMInferenceResponse: ...
     @overload
     def infer(
@@ -648,7 +1098,33 @@ class LmmNamespace(_CoreNamespace):
         model_id_in_path: bool = False,
         max_new_tokens: int | None = None,
         enable_thinking: bool | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[LMMInferenceResponse]: ...
+    @overload
+    def infer(  # type: ignore[overload-overlap]  # a str is one image
+        self,
+        images: ImageInput,
+        model_id: str,
+        prompt: str | None = None,
+        model_id_in_path: bool = False,
+        max_new_tokens: int | None = None,
+        enable_thinking: bool | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> LMMInferenceResponse | RFClientError: ...
+    @overload
+    def infer(
+        self,
+        images: Sequence[ImageInput],
+        model_id: str,
+        prompt: str | None = None,
+        model_id_in_path: bool = False,
+        max_new_tokens: int | None = None,
+        enable_thinking: bool | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> list[LMMInferenceResponse | RFClientError]: ...
     def infer(
         self,
         images: ImageInput | Sequence[ImageInput],
@@ -657,7 +1133,14 @@ class LmmNamespace(_CoreNamespace):
         model_id_in_path: bool = False,
         max_new_tokens: int | None = None,
         enable_thinking: bool | None = None,
-    ) -> LMMInferenceResponse | list[LMMInferenceResponse]:
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        LMMInferenceResponse
+        | RFClientError
+        | list[LMMInferenceResponse]
+        | list[LMMInferenceResponse | RFClientError]
+    ):
         """Run an LMM on each image (``POST /infer/lmm``), one request and answer per image.
 
         Args:
@@ -667,6 +1150,8 @@ class LmmNamespace(_CoreNamespace):
             model_id_in_path: Post to ``/infer/lmm/{model_id}`` instead.
             max_new_tokens: Most tokens to generate; the model's default when None.
             enable_thinking: Reasoning mode, for models that have one.
+            on_error: ``"raise"`` a failed image's error (``error.batch`` has every
+                result), or ``"return"`` it in the image's place (``RFClientError``).
 
         Raises:
             InvalidParameterError: ``model_id`` or ``prompt`` is invalid (nothing is sent).
@@ -690,6 +1175,7 @@ class LmmNamespace(_CoreNamespace):
                 enable_thinking,
                 shape,
             ),
+            on_error=on_error,
         )
 
     @overload
@@ -701,6 +1187,8 @@ class LmmNamespace(_CoreNamespace):
         model_id_in_path: bool = False,
         max_new_tokens: int | None = None,
         enable_thinking: bool | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> LMMInferenceResponse: ...
     @overload
     async def infer_async(
@@ -711,7 +1199,33 @@ class LmmNamespace(_CoreNamespace):
         model_id_in_path: bool = False,
         max_new_tokens: int | None = None,
         enable_thinking: bool | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[LMMInferenceResponse]: ...
+    @overload
+    async def infer_async(  # type: ignore[overload-overlap]  # a str is one image
+        self,
+        images: ImageInput,
+        model_id: str,
+        prompt: str | None = None,
+        model_id_in_path: bool = False,
+        max_new_tokens: int | None = None,
+        enable_thinking: bool | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> LMMInferenceResponse | RFClientError: ...
+    @overload
+    async def infer_async(
+        self,
+        images: Sequence[ImageInput],
+        model_id: str,
+        prompt: str | None = None,
+        model_id_in_path: bool = False,
+        max_new_tokens: int | None = None,
+        enable_thinking: bool | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> list[LMMInferenceResponse | RFClientError]: ...
     async def infer_async(
         self,
         images: ImageInput | Sequence[ImageInput],
@@ -720,7 +1234,14 @@ class LmmNamespace(_CoreNamespace):
         model_id_in_path: bool = False,
         max_new_tokens: int | None = None,
         enable_thinking: bool | None = None,
-    ) -> LMMInferenceResponse | list[LMMInferenceResponse]:
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        LMMInferenceResponse
+        | RFClientError
+        | list[LMMInferenceResponse]
+        | list[LMMInferenceResponse | RFClientError]
+    ):
         """Async twin of :meth:`infer`."""
         from rf_api_v1.models import LMMInferenceResponse
 
@@ -737,6 +1258,7 @@ class LmmNamespace(_CoreNamespace):
                 enable_thinking,
                 shape,
             ),
+            on_error=on_error,
         )
 
     def cogvlm(
@@ -761,7 +1283,7 @@ class LmmNamespace(_CoreNamespace):
         from rf_api_v1.models import CogVLMResponse
 
         plan = core_language.cogvlm(
-            self._client._context(),
+            self._v1_context("client.typed.lmm.cogvlm"),
             image,
             prompt,
             chat_history,
@@ -779,7 +1301,7 @@ class LmmNamespace(_CoreNamespace):
         from rf_api_v1.models import CogVLMResponse
 
         plan = core_language.cogvlm(
-            self._client._context(),
+            self._v1_context("client.typed.lmm.cogvlm_async"),
             image,
             prompt,
             chat_history,
@@ -798,6 +1320,8 @@ class DepthNamespace(_CoreNamespace):
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
         depth_map_format: DepthMapFormat = "json",
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> DepthEstimationResponse: ...
     @overload
     def estimate(
@@ -806,14 +1330,43 @@ class DepthNamespace(_CoreNamespace):
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
         depth_map_format: DepthMapFormat = "json",
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[DepthEstimationResponse]: ...
+    @overload
+    def estimate(  # type: ignore[overload-overlap]  # a str is one image
+        self,
+        images: ImageInput,
+        model_id: str = "depth-anything-v3/small",
+        model_id_in_path: bool = False,
+        depth_map_format: DepthMapFormat = "json",
+        *,
+        on_error: Literal["return"],
+    ) -> DepthEstimationResponse | RFClientError: ...
+    @overload
+    def estimate(
+        self,
+        images: Sequence[ImageInput],
+        model_id: str = "depth-anything-v3/small",
+        model_id_in_path: bool = False,
+        depth_map_format: DepthMapFormat = "json",
+        *,
+        on_error: Literal["return"],
+    ) -> list[DepthEstimationResponse | RFClientError]: ...
     def estimate(
         self,
         images: ImageInput | Sequence[ImageInput],
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
         depth_map_format: DepthMapFormat = "json",
-    ) -> DepthEstimationResponse | list[DepthEstimationResponse]:
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        DepthEstimationResponse
+        | RFClientError
+        | list[DepthEstimationResponse]
+        | list[DepthEstimationResponse | RFClientError]
+    ):
         """A depth map per image (``POST /infer/depth-estimation``), one image per request.
 
         ``normalized_depth`` is as the server sent it: float lists (``json``) or a base64 PNG
@@ -824,6 +1377,8 @@ class DepthNamespace(_CoreNamespace):
             model_id: ``"depth-anything-v3/small"`` (default), ``-v3/base`` or ``-v2/small``.
             model_id_in_path: Post to ``/infer/depth-estimation/{model_id}`` instead.
             depth_map_format: ``"json"``, ``"png16"`` or ``"png8"``.
+            on_error: ``"raise"`` a failed image's error (``error.batch`` has every
+                result), or ``"return"`` it in the image's place (``RFClientError``).
 
         Raises:
             InvalidParameterError: ``model_id`` or ``depth_map_format`` is invalid.
@@ -838,6 +1393,7 @@ class DepthNamespace(_CoreNamespace):
             lambda ctx, items: core_vision.depth_estimation(
                 ctx, items, model_id, model_id_in_path, depth_map_format, shape
             ),
+            on_error=on_error,
         )
 
     @overload
@@ -847,6 +1403,8 @@ class DepthNamespace(_CoreNamespace):
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
         depth_map_format: DepthMapFormat = "json",
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> DepthEstimationResponse: ...
     @overload
     async def estimate_async(
@@ -855,14 +1413,43 @@ class DepthNamespace(_CoreNamespace):
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
         depth_map_format: DepthMapFormat = "json",
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[DepthEstimationResponse]: ...
+    @overload
+    async def estimate_async(  # type: ignore[overload-overlap]  # a str is one image
+        self,
+        images: ImageInput,
+        model_id: str = "depth-anything-v3/small",
+        model_id_in_path: bool = False,
+        depth_map_format: DepthMapFormat = "json",
+        *,
+        on_error: Literal["return"],
+    ) -> DepthEstimationResponse | RFClientError: ...
+    @overload
+    async def estimate_async(
+        self,
+        images: Sequence[ImageInput],
+        model_id: str = "depth-anything-v3/small",
+        model_id_in_path: bool = False,
+        depth_map_format: DepthMapFormat = "json",
+        *,
+        on_error: Literal["return"],
+    ) -> list[DepthEstimationResponse | RFClientError]: ...
     async def estimate_async(
         self,
         images: ImageInput | Sequence[ImageInput],
         model_id: str = "depth-anything-v3/small",
         model_id_in_path: bool = False,
         depth_map_format: DepthMapFormat = "json",
-    ) -> DepthEstimationResponse | list[DepthEstimationResponse]:
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        DepthEstimationResponse
+        | RFClientError
+        | list[DepthEstimationResponse]
+        | list[DepthEstimationResponse | RFClientError]
+    ):
         """Async twin of :meth:`estimate`."""
         from rf_api_v1.models import DepthEstimationResponse
 
@@ -872,6 +1459,7 @@ class DepthNamespace(_CoreNamespace):
             lambda ctx, items: core_vision.depth_estimation(
                 ctx, items, model_id, model_id_in_path, depth_map_format, shape
             ),
+            on_error=on_error,
         )
 
     @staticmethod
@@ -900,6 +1488,8 @@ class SamNamespace(_CoreNamespace):
         sam2_version_id: str = "hiera_tiny",
         multimask_output: bool = True,
         mask_input_format: SamMaskFormat = "json",
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> Sam2SegmentationResponse: ...
     @overload
     def sam2_segment(
@@ -909,7 +1499,31 @@ class SamNamespace(_CoreNamespace):
         sam2_version_id: str = "hiera_tiny",
         multimask_output: bool = True,
         mask_input_format: SamMaskFormat = "json",
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[Sam2SegmentationResponse]: ...
+    @overload
+    def sam2_segment(  # type: ignore[overload-overlap]  # a str is one image
+        self,
+        images: ImageInput,
+        prompts: list[dict[str, Any]] | None = None,
+        sam2_version_id: str = "hiera_tiny",
+        multimask_output: bool = True,
+        mask_input_format: SamMaskFormat = "json",
+        *,
+        on_error: Literal["return"],
+    ) -> Sam2SegmentationResponse | RFClientError: ...
+    @overload
+    def sam2_segment(
+        self,
+        images: Sequence[ImageInput],
+        prompts: list[dict[str, Any]] | None = None,
+        sam2_version_id: str = "hiera_tiny",
+        multimask_output: bool = True,
+        mask_input_format: SamMaskFormat = "json",
+        *,
+        on_error: Literal["return"],
+    ) -> list[Sam2SegmentationResponse | RFClientError]: ...
     def sam2_segment(
         self,
         images: ImageInput | Sequence[ImageInput],
@@ -917,7 +1531,14 @@ class SamNamespace(_CoreNamespace):
         sam2_version_id: str = "hiera_tiny",
         multimask_output: bool = True,
         mask_input_format: SamMaskFormat = "json",
-    ) -> Sam2SegmentationResponse | list[Sam2SegmentationResponse]:
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        Sam2SegmentationResponse
+        | RFClientError
+        | list[Sam2SegmentationResponse]
+        | list[Sam2SegmentationResponse | RFClientError]
+    ):
         """SAM 2 masks per image (``POST /sam2/segment_image``).
 
         Args:
@@ -927,6 +1548,8 @@ class SamNamespace(_CoreNamespace):
                 ``hiera_b_plus``.
             multimask_output: Several candidate masks per prompt.
             mask_input_format: The masks' format (the body's ``format``).
+            on_error: ``"raise"`` a failed image's error (``error.batch`` has every
+                result), or ``"return"`` it in the image's place (``RFClientError``).
 
         Raises:
             InvalidParameterError: ``prompts`` is not a list of prompt dicts.
@@ -941,6 +1564,7 @@ class SamNamespace(_CoreNamespace):
             lambda ctx, items: core_vision.sam2_segment(
                 ctx, items, prompts, sam2_version_id, multimask_output, mask_input_format, shape
             ),
+            on_error=on_error,
         )
 
     @overload
@@ -951,6 +1575,8 @@ class SamNamespace(_CoreNamespace):
         sam2_version_id: str = "hiera_tiny",
         multimask_output: bool = True,
         mask_input_format: SamMaskFormat = "json",
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> Sam2SegmentationResponse: ...
     @overload
     async def sam2_segment_async(
@@ -960,7 +1586,31 @@ class SamNamespace(_CoreNamespace):
         sam2_version_id: str = "hiera_tiny",
         multimask_output: bool = True,
         mask_input_format: SamMaskFormat = "json",
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[Sam2SegmentationResponse]: ...
+    @overload
+    async def sam2_segment_async(  # type: ignore[overload-overlap]  # a str is one image
+        self,
+        images: ImageInput,
+        prompts: list[dict[str, Any]] | None = None,
+        sam2_version_id: str = "hiera_tiny",
+        multimask_output: bool = True,
+        mask_input_format: SamMaskFormat = "json",
+        *,
+        on_error: Literal["return"],
+    ) -> Sam2SegmentationResponse | RFClientError: ...
+    @overload
+    async def sam2_segment_async(
+        self,
+        images: Sequence[ImageInput],
+        prompts: list[dict[str, Any]] | None = None,
+        sam2_version_id: str = "hiera_tiny",
+        multimask_output: bool = True,
+        mask_input_format: SamMaskFormat = "json",
+        *,
+        on_error: Literal["return"],
+    ) -> list[Sam2SegmentationResponse | RFClientError]: ...
     async def sam2_segment_async(
         self,
         images: ImageInput | Sequence[ImageInput],
@@ -968,7 +1618,14 @@ class SamNamespace(_CoreNamespace):
         sam2_version_id: str = "hiera_tiny",
         multimask_output: bool = True,
         mask_input_format: SamMaskFormat = "json",
-    ) -> Sam2SegmentationResponse | list[Sam2SegmentationResponse]:
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        Sam2SegmentationResponse
+        | RFClientError
+        | list[Sam2SegmentationResponse]
+        | list[Sam2SegmentationResponse | RFClientError]
+    ):
         """Async twin of :meth:`sam2_segment`."""
         from rf_api_v1.models import Sam2SegmentationResponse
 
@@ -978,6 +1635,7 @@ class SamNamespace(_CoreNamespace):
             lambda ctx, items: core_vision.sam2_segment(
                 ctx, items, prompts, sam2_version_id, multimask_output, mask_input_format, shape
             ),
+            on_error=on_error,
         )
 
     @overload
@@ -989,6 +1647,8 @@ class SamNamespace(_CoreNamespace):
         output_prob_thresh: float = 0.5,
         nms_iou_threshold: float | None = None,
         format: MaskFormat = "polygon",
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> Sam3SegmentationResponse: ...
     @overload
     def sam3_concept_segment(
@@ -999,7 +1659,33 @@ class SamNamespace(_CoreNamespace):
         output_prob_thresh: float = 0.5,
         nms_iou_threshold: float | None = None,
         format: MaskFormat = "polygon",
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[Sam3SegmentationResponse]: ...
+    @overload
+    def sam3_concept_segment(  # type: ignore[overload-overlap]  # a str is one image
+        self,
+        images: ImageInput,
+        prompts: list[dict[str, Any]],
+        model_id: str = "sam3/sam3_final",
+        output_prob_thresh: float = 0.5,
+        nms_iou_threshold: float | None = None,
+        format: MaskFormat = "polygon",
+        *,
+        on_error: Literal["return"],
+    ) -> Sam3SegmentationResponse | RFClientError: ...
+    @overload
+    def sam3_concept_segment(
+        self,
+        images: Sequence[ImageInput],
+        prompts: list[dict[str, Any]],
+        model_id: str = "sam3/sam3_final",
+        output_prob_thresh: float = 0.5,
+        nms_iou_threshold: float | None = None,
+        format: MaskFormat = "polygon",
+        *,
+        on_error: Literal["return"],
+    ) -> list[Sam3SegmentationResponse | RFClientError]: ...
     def sam3_concept_segment(
         self,
         images: ImageInput | Sequence[ImageInput],
@@ -1008,7 +1694,14 @@ class SamNamespace(_CoreNamespace):
         output_prob_thresh: float = 0.5,
         nms_iou_threshold: float | None = None,
         format: MaskFormat = "polygon",
-    ) -> Sam3SegmentationResponse | list[Sam3SegmentationResponse]:
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        Sam3SegmentationResponse
+        | RFClientError
+        | list[Sam3SegmentationResponse]
+        | list[Sam3SegmentationResponse | RFClientError]
+    ):
         """SAM 3 instances of text or visual concepts per image (``/sam3/concept_segment``).
 
         Args:
@@ -1019,6 +1712,8 @@ class SamNamespace(_CoreNamespace):
             output_prob_thresh: Global confidence threshold.
             nms_iou_threshold: IoU threshold of NMS across prompts; None disables it.
             format: ``"polygon"`` or ``"rle"`` masks.
+            on_error: ``"raise"`` a failed image's error (``error.batch`` has every
+                result), or ``"return"`` it in the image's place (``RFClientError``).
 
         Raises:
             InvalidParameterError: ``prompts`` or ``model_id`` is invalid (nothing is sent).
@@ -1033,6 +1728,7 @@ class SamNamespace(_CoreNamespace):
             lambda ctx, items: core_vision.sam3_concept_segment(
                 ctx, items, prompts, model_id, output_prob_thresh, nms_iou_threshold, format, shape
             ),
+            on_error=on_error,
         )
 
     @overload
@@ -1044,6 +1740,8 @@ class SamNamespace(_CoreNamespace):
         output_prob_thresh: float = 0.5,
         nms_iou_threshold: float | None = None,
         format: MaskFormat = "polygon",
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> Sam3SegmentationResponse: ...
     @overload
     async def sam3_concept_segment_async(
@@ -1054,7 +1752,33 @@ class SamNamespace(_CoreNamespace):
         output_prob_thresh: float = 0.5,
         nms_iou_threshold: float | None = None,
         format: MaskFormat = "polygon",
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[Sam3SegmentationResponse]: ...
+    @overload
+    async def sam3_concept_segment_async(  # type: ignore[overload-overlap]  # a str is one image
+        self,
+        images: ImageInput,
+        prompts: list[dict[str, Any]],
+        model_id: str = "sam3/sam3_final",
+        output_prob_thresh: float = 0.5,
+        nms_iou_threshold: float | None = None,
+        format: MaskFormat = "polygon",
+        *,
+        on_error: Literal["return"],
+    ) -> Sam3SegmentationResponse | RFClientError: ...
+    @overload
+    async def sam3_concept_segment_async(
+        self,
+        images: Sequence[ImageInput],
+        prompts: list[dict[str, Any]],
+        model_id: str = "sam3/sam3_final",
+        output_prob_thresh: float = 0.5,
+        nms_iou_threshold: float | None = None,
+        format: MaskFormat = "polygon",
+        *,
+        on_error: Literal["return"],
+    ) -> list[Sam3SegmentationResponse | RFClientError]: ...
     async def sam3_concept_segment_async(
         self,
         images: ImageInput | Sequence[ImageInput],
@@ -1063,7 +1787,14 @@ class SamNamespace(_CoreNamespace):
         output_prob_thresh: float = 0.5,
         nms_iou_threshold: float | None = None,
         format: MaskFormat = "polygon",
-    ) -> Sam3SegmentationResponse | list[Sam3SegmentationResponse]:
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        Sam3SegmentationResponse
+        | RFClientError
+        | list[Sam3SegmentationResponse]
+        | list[Sam3SegmentationResponse | RFClientError]
+    ):
         """Async twin of :meth:`sam3_concept_segment`."""
         from rf_api_v1.models import Sam3SegmentationResponse
 
@@ -1073,6 +1804,7 @@ class SamNamespace(_CoreNamespace):
             lambda ctx, items: core_vision.sam3_concept_segment(
                 ctx, items, prompts, model_id, output_prob_thresh, nms_iou_threshold, format, shape
             ),
+            on_error=on_error,
         )
 
     @overload
@@ -1082,6 +1814,8 @@ class SamNamespace(_CoreNamespace):
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
         mask_input_format: SamMaskFormat = "json",
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> Sam2SegmentationResponse: ...
     @overload
     def sam3_visual_segment(
@@ -1090,14 +1824,43 @@ class SamNamespace(_CoreNamespace):
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
         mask_input_format: SamMaskFormat = "json",
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[Sam2SegmentationResponse]: ...
+    @overload
+    def sam3_visual_segment(  # type: ignore[overload-overlap]  # a str is one image
+        self,
+        images: ImageInput,
+        prompts: list[dict[str, Any]] | None = None,
+        multimask_output: bool = True,
+        mask_input_format: SamMaskFormat = "json",
+        *,
+        on_error: Literal["return"],
+    ) -> Sam2SegmentationResponse | RFClientError: ...
+    @overload
+    def sam3_visual_segment(
+        self,
+        images: Sequence[ImageInput],
+        prompts: list[dict[str, Any]] | None = None,
+        multimask_output: bool = True,
+        mask_input_format: SamMaskFormat = "json",
+        *,
+        on_error: Literal["return"],
+    ) -> list[Sam2SegmentationResponse | RFClientError]: ...
     def sam3_visual_segment(
         self,
         images: ImageInput | Sequence[ImageInput],
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
         mask_input_format: SamMaskFormat = "json",
-    ) -> Sam2SegmentationResponse | list[Sam2SegmentationResponse]:
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        Sam2SegmentationResponse
+        | RFClientError
+        | list[Sam2SegmentationResponse]
+        | list[Sam2SegmentationResponse | RFClientError]
+    ):
         """SAM 3 masks from box / point prompts per image (``/sam3/visual_segment``).
 
         The route answers SAM 2's response shape.
@@ -1107,6 +1870,8 @@ class SamNamespace(_CoreNamespace):
             prompts: Prompt dicts with ``"box"`` and/or ``"points"``; None for none.
             multimask_output: Several candidate masks per prompt.
             mask_input_format: The masks' format (the body's ``format``).
+            on_error: ``"raise"`` a failed image's error (``error.batch`` has every
+                result), or ``"return"`` it in the image's place (``RFClientError``).
 
         Raises:
             InvalidParameterError: ``prompts`` is not a list of prompt dicts.
@@ -1121,6 +1886,7 @@ class SamNamespace(_CoreNamespace):
             lambda ctx, items: core_vision.sam3_visual_segment(
                 ctx, items, prompts, multimask_output, mask_input_format, shape
             ),
+            on_error=on_error,
         )
 
     @overload
@@ -1130,6 +1896,8 @@ class SamNamespace(_CoreNamespace):
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
         mask_input_format: SamMaskFormat = "json",
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> Sam2SegmentationResponse: ...
     @overload
     async def sam3_visual_segment_async(
@@ -1138,14 +1906,43 @@ class SamNamespace(_CoreNamespace):
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
         mask_input_format: SamMaskFormat = "json",
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[Sam2SegmentationResponse]: ...
+    @overload
+    async def sam3_visual_segment_async(  # type: ignore[overload-overlap]  # a str is one image
+        self,
+        images: ImageInput,
+        prompts: list[dict[str, Any]] | None = None,
+        multimask_output: bool = True,
+        mask_input_format: SamMaskFormat = "json",
+        *,
+        on_error: Literal["return"],
+    ) -> Sam2SegmentationResponse | RFClientError: ...
+    @overload
+    async def sam3_visual_segment_async(
+        self,
+        images: Sequence[ImageInput],
+        prompts: list[dict[str, Any]] | None = None,
+        multimask_output: bool = True,
+        mask_input_format: SamMaskFormat = "json",
+        *,
+        on_error: Literal["return"],
+    ) -> list[Sam2SegmentationResponse | RFClientError]: ...
     async def sam3_visual_segment_async(
         self,
         images: ImageInput | Sequence[ImageInput],
         prompts: list[dict[str, Any]] | None = None,
         multimask_output: bool = True,
         mask_input_format: SamMaskFormat = "json",
-    ) -> Sam2SegmentationResponse | list[Sam2SegmentationResponse]:
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        Sam2SegmentationResponse
+        | RFClientError
+        | list[Sam2SegmentationResponse]
+        | list[Sam2SegmentationResponse | RFClientError]
+    ):
         """Async twin of :meth:`sam3_visual_segment`."""
         from rf_api_v1.models import Sam2SegmentationResponse
 
@@ -1155,24 +1952,56 @@ class SamNamespace(_CoreNamespace):
             lambda ctx, items: core_vision.sam3_visual_segment(
                 ctx, items, prompts, multimask_output, mask_input_format, shape
             ),
+            on_error=on_error,
         )
 
     @overload
     def sam3_embed(  # type: ignore[overload-overlap]  # a str is one image
-        self, images: ImageInput, image_id: str | None = None
+        self,
+        images: ImageInput,
+        image_id: str | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> Sam3EmbeddingResponse: ...
     @overload
     def sam3_embed(
-        self, images: Sequence[ImageInput], image_id: str | None = None
+        self,
+        images: Sequence[ImageInput],
+        image_id: str | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[Sam3EmbeddingResponse]: ...
+    @overload
+    def sam3_embed(  # type: ignore[overload-overlap]  # a str is one image
+        self, images: ImageInput, image_id: str | None = None, *, on_error: Literal["return"]
+    ) -> Sam3EmbeddingResponse | RFClientError: ...
+    @overload
     def sam3_embed(
-        self, images: ImageInput | Sequence[ImageInput], image_id: str | None = None
-    ) -> Sam3EmbeddingResponse | list[Sam3EmbeddingResponse]:
+        self,
+        images: Sequence[ImageInput],
+        image_id: str | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> list[Sam3EmbeddingResponse | RFClientError]: ...
+    def sam3_embed(
+        self,
+        images: ImageInput | Sequence[ImageInput],
+        image_id: str | None = None,
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        Sam3EmbeddingResponse
+        | RFClientError
+        | list[Sam3EmbeddingResponse]
+        | list[Sam3EmbeddingResponse | RFClientError]
+    ):
         """Compute SAM 3 embeddings, cached on the server (``POST /sam3/embed_image``).
 
         Args:
             images: One image or a list.
             image_id: The cache id; the server picks one when None.
+            on_error: ``"raise"`` a failed image's error (``error.batch`` has every
+                result), or ``"return"`` it in the image's place (``RFClientError``).
 
         Raises:
             InvalidInputError: An input is not a usable image (nothing is sent).
@@ -1182,26 +2011,59 @@ class SamNamespace(_CoreNamespace):
 
         shape = parsed(Sam3EmbeddingResponse.from_dict)
         return self._each(
-            images, lambda ctx, items: core_vision.sam3_embed(ctx, items, image_id, shape)
+            images,
+            lambda ctx, items: core_vision.sam3_embed(ctx, items, image_id, shape),
+            on_error=on_error,
         )
 
     @overload
     async def sam3_embed_async(  # type: ignore[overload-overlap]  # a str is one image
-        self, images: ImageInput, image_id: str | None = None
+        self,
+        images: ImageInput,
+        image_id: str | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> Sam3EmbeddingResponse: ...
     @overload
     async def sam3_embed_async(
-        self, images: Sequence[ImageInput], image_id: str | None = None
+        self,
+        images: Sequence[ImageInput],
+        image_id: str | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[Sam3EmbeddingResponse]: ...
+    @overload
+    async def sam3_embed_async(  # type: ignore[overload-overlap]  # a str is one image
+        self, images: ImageInput, image_id: str | None = None, *, on_error: Literal["return"]
+    ) -> Sam3EmbeddingResponse | RFClientError: ...
+    @overload
     async def sam3_embed_async(
-        self, images: ImageInput | Sequence[ImageInput], image_id: str | None = None
-    ) -> Sam3EmbeddingResponse | list[Sam3EmbeddingResponse]:
+        self,
+        images: Sequence[ImageInput],
+        image_id: str | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> list[Sam3EmbeddingResponse | RFClientError]: ...
+    async def sam3_embed_async(
+        self,
+        images: ImageInput | Sequence[ImageInput],
+        image_id: str | None = None,
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        Sam3EmbeddingResponse
+        | RFClientError
+        | list[Sam3EmbeddingResponse]
+        | list[Sam3EmbeddingResponse | RFClientError]
+    ):
         """Async twin of :meth:`sam3_embed`."""
         from rf_api_v1.models import Sam3EmbeddingResponse
 
         shape = parsed(Sam3EmbeddingResponse.from_dict)
         return await self._each_async(
-            images, lambda ctx, items: core_vision.sam3_embed(ctx, items, image_id, shape)
+            images,
+            lambda ctx, items: core_vision.sam3_embed(ctx, items, image_id, shape),
+            on_error=on_error,
         )
 
 
@@ -1215,6 +2077,8 @@ class YoloWorldNamespace(_CoreNamespace):
         class_names: list[str],
         model_version: str | None = None,
         confidence: float | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> ObjectDetectionInferenceResponse: ...
     @overload
     def infer(
@@ -1223,14 +2087,43 @@ class YoloWorldNamespace(_CoreNamespace):
         class_names: list[str],
         model_version: str | None = None,
         confidence: float | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[ObjectDetectionInferenceResponse]: ...
+    @overload
+    def infer(  # type: ignore[overload-overlap]  # a str is one image
+        self,
+        images: ImageInput,
+        class_names: list[str],
+        model_version: str | None = None,
+        confidence: float | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> ObjectDetectionInferenceResponse | RFClientError: ...
+    @overload
+    def infer(
+        self,
+        images: Sequence[ImageInput],
+        class_names: list[str],
+        model_version: str | None = None,
+        confidence: float | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> list[ObjectDetectionInferenceResponse | RFClientError]: ...
     def infer(
         self,
         images: ImageInput | Sequence[ImageInput],
         class_names: list[str],
         model_version: str | None = None,
         confidence: float | None = None,
-    ) -> ObjectDetectionInferenceResponse | list[ObjectDetectionInferenceResponse]:
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        ObjectDetectionInferenceResponse
+        | RFClientError
+        | list[ObjectDetectionInferenceResponse]
+        | list[ObjectDetectionInferenceResponse | RFClientError]
+    ):
         """Detect ``class_names`` in each image (``POST /yolo_world/infer``).
 
         Unlike ``infer_from_yolo_world`` (a list always, as 1.8.3), one image gives one
@@ -1241,6 +2134,8 @@ class YoloWorldNamespace(_CoreNamespace):
             class_names: The classes to look for.
             model_version: ``yolo_world_version_id``; the default when None.
             confidence: Drop detections below this confidence.
+            on_error: ``"raise"`` a failed image's error (``error.batch`` has every
+                result), or ``"return"`` it in the image's place (``RFClientError``).
 
         Raises:
             InvalidParameterError: ``class_names`` is not a non-empty list of strings.
@@ -1255,6 +2150,7 @@ class YoloWorldNamespace(_CoreNamespace):
             lambda ctx, items: core_vision.yolo_world(
                 ctx, items, class_names, model_version, confidence, shape
             ),
+            on_error=on_error,
         )
 
     @overload
@@ -1264,6 +2160,8 @@ class YoloWorldNamespace(_CoreNamespace):
         class_names: list[str],
         model_version: str | None = None,
         confidence: float | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> ObjectDetectionInferenceResponse: ...
     @overload
     async def infer_async(
@@ -1272,14 +2170,43 @@ class YoloWorldNamespace(_CoreNamespace):
         class_names: list[str],
         model_version: str | None = None,
         confidence: float | None = None,
+        *,
+        on_error: Literal["raise"] = "raise",
     ) -> list[ObjectDetectionInferenceResponse]: ...
+    @overload
+    async def infer_async(  # type: ignore[overload-overlap]  # a str is one image
+        self,
+        images: ImageInput,
+        class_names: list[str],
+        model_version: str | None = None,
+        confidence: float | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> ObjectDetectionInferenceResponse | RFClientError: ...
+    @overload
+    async def infer_async(
+        self,
+        images: Sequence[ImageInput],
+        class_names: list[str],
+        model_version: str | None = None,
+        confidence: float | None = None,
+        *,
+        on_error: Literal["return"],
+    ) -> list[ObjectDetectionInferenceResponse | RFClientError]: ...
     async def infer_async(
         self,
         images: ImageInput | Sequence[ImageInput],
         class_names: list[str],
         model_version: str | None = None,
         confidence: float | None = None,
-    ) -> ObjectDetectionInferenceResponse | list[ObjectDetectionInferenceResponse]:
+        *,
+        on_error: OnError = "raise",
+    ) -> (
+        ObjectDetectionInferenceResponse
+        | RFClientError
+        | list[ObjectDetectionInferenceResponse]
+        | list[ObjectDetectionInferenceResponse | RFClientError]
+    ):
         """Async twin of :meth:`infer`."""
         from rf_api_v1.models import ObjectDetectionInferenceResponse
 
@@ -1289,6 +2216,7 @@ class YoloWorldNamespace(_CoreNamespace):
             lambda ctx, items: core_vision.yolo_world(
                 ctx, items, class_names, model_version, confidence, shape
             ),
+            on_error=on_error,
         )
 
 
@@ -1297,13 +2225,28 @@ class GazeNamespace(_CoreNamespace):
 
     @overload
     def detect(  # type: ignore[overload-overlap]  # a str is one image
-        self, images: ImageInput
+        self, images: ImageInput, *, on_error: Literal["raise"] = "raise"
     ) -> GazeDetectionInferenceResponse: ...
     @overload
-    def detect(self, images: Sequence[ImageInput]) -> list[GazeDetectionInferenceResponse]: ...
     def detect(
-        self, images: ImageInput | Sequence[ImageInput]
-    ) -> GazeDetectionInferenceResponse | list[GazeDetectionInferenceResponse]:
+        self, images: Sequence[ImageInput], *, on_error: Literal["raise"] = "raise"
+    ) -> list[GazeDetectionInferenceResponse]: ...
+    @overload
+    def detect(  # type: ignore[overload-overlap]  # a str is one image
+        self, images: ImageInput, *, on_error: Literal["return"]
+    ) -> GazeDetectionInferenceResponse | RFClientError: ...
+    @overload
+    def detect(
+        self, images: Sequence[ImageInput], *, on_error: Literal["return"]
+    ) -> list[GazeDetectionInferenceResponse | RFClientError]: ...
+    def detect(
+        self, images: ImageInput | Sequence[ImageInput], *, on_error: OnError = "raise"
+    ) -> (
+        GazeDetectionInferenceResponse
+        | RFClientError
+        | list[GazeDetectionInferenceResponse]
+        | list[GazeDetectionInferenceResponse | RFClientError]
+    ):
         """Faces and their gaze per image (``POST /gaze/gaze_detection``).
 
         Raises:
@@ -1315,23 +2258,42 @@ class GazeNamespace(_CoreNamespace):
         from rf_api_v1.models import GazeDetectionInferenceResponse
 
         shape = parsed(GazeDetectionInferenceResponse.from_dict)
-        return self._each(images, lambda ctx, items: core_vision.detect_gazes(ctx, items, shape))
+        return self._each(
+            images,
+            lambda ctx, items: core_vision.detect_gazes(ctx, items, shape),
+            on_error=on_error,
+        )
 
     @overload
     async def detect_async(  # type: ignore[overload-overlap]  # a str is one image
-        self, images: ImageInput
+        self, images: ImageInput, *, on_error: Literal["raise"] = "raise"
     ) -> GazeDetectionInferenceResponse: ...
     @overload
     async def detect_async(
-        self, images: Sequence[ImageInput]
+        self, images: Sequence[ImageInput], *, on_error: Literal["raise"] = "raise"
     ) -> list[GazeDetectionInferenceResponse]: ...
+    @overload
+    async def detect_async(  # type: ignore[overload-overlap]  # a str is one image
+        self, images: ImageInput, *, on_error: Literal["return"]
+    ) -> GazeDetectionInferenceResponse | RFClientError: ...
+    @overload
     async def detect_async(
-        self, images: ImageInput | Sequence[ImageInput]
-    ) -> GazeDetectionInferenceResponse | list[GazeDetectionInferenceResponse]:
+        self, images: Sequence[ImageInput], *, on_error: Literal["return"]
+    ) -> list[GazeDetectionInferenceResponse | RFClientError]: ...
+    async def detect_async(
+        self, images: ImageInput | Sequence[ImageInput], *, on_error: OnError = "raise"
+    ) -> (
+        GazeDetectionInferenceResponse
+        | RFClientError
+        | list[GazeDetectionInferenceResponse]
+        | list[GazeDetectionInferenceResponse | RFClientError]
+    ):
         """Async twin of :meth:`detect`."""
         from rf_api_v1.models import GazeDetectionInferenceResponse
 
         shape = parsed(GazeDetectionInferenceResponse.from_dict)
         return await self._each_async(
-            images, lambda ctx, items: core_vision.detect_gazes(ctx, items, shape)
+            images,
+            lambda ctx, items: core_vision.detect_gazes(ctx, items, shape),
+            on_error=on_error,
         )

@@ -31,6 +31,7 @@ from rf_client.config import (
     KEYPOINTS_DETECTION_TASK,
     OBJECT_DETECTION_TASK,
     SEMANTIC_SEGMENTATION_TASK,
+    HTTPClientMode,
 )
 from rf_client.errors import InvalidParameterError, RFClientError
 
@@ -87,7 +88,7 @@ def stream_task(response: object) -> str:
 
 
 class VideoNamespace(Namespace):
-    """``client.typed.video``: action recognition on clips, and typed frame-by-frame streams (v1).
+    """``client.typed.video``: action recognition on clips (v1), typed frame-by-frame streams.
 
     ``stream`` takes the response class rather than one method per task because the frame,
     reference and error handling are the same for every task: only the parsing differs, and
@@ -148,13 +149,16 @@ class VideoNamespace(Namespace):
         spec = parse_stream_input(
             input_uri, context.configuration.image_extensions_for_directory_scan
         )
-        prepare = video.frame_inference_v1(
-            context,
-            model_id,
-            model_shape(response.from_dict),
-            "client.typed.video.stream",
-            expected_tasks=[task],
-        )
+        shape = model_shape(response.from_dict)
+        operation = "client.typed.video.stream"
+        if context.mode is HTTPClientMode.V0:
+            # No model registry in the hosted API: a frame answered for another task fails
+            # to parse into ``response`` instead of the model being refused up front.
+            prepare = video.frame_inference_v0(context, model_id, shape, operation)
+        else:
+            prepare = video.frame_inference_v1(
+                context, model_id, shape, operation, expected_tasks=[task]
+            )
         return video.start_stream(context, spec, prepare)
 
     @overload
@@ -200,8 +204,8 @@ class VideoNamespace(Namespace):
 
         Raises:
             InvalidParameterError: ``response`` is not an image model response class.
-            ModelTaskTypeNotSupportedError: The model's task does not give ``response``.
-            WrongClientModeError: The client is in v0 mode.
+            ModelTaskTypeNotSupportedError: The model's task does not give ``response`` (v1;
+                the hosted v0 API has no registry to ask: its answers must parse).
         """
         mode = check_on_error(on_error)
         return iterate_stream(self._client, self._stream_plan(input_uri, model_id, response), mode)

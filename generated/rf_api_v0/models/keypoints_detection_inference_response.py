@@ -21,7 +21,12 @@ T = TypeVar("T", bound="KeypointsDetectionInferenceResponse")
 
 @_attrs_define
 class KeypointsDetectionInferenceResponse:
-    image: InferenceResponseImage | list[InferenceResponseImage]
+    image: InferenceResponseImage
+    """ Inference response image information.
+
+    Attributes:
+        width (int): The width of the represented image coordinate frame.
+        height (int): The height of the represented image coordinate frame. """
     predictions: list[KeypointsPrediction]
     frame_id: int | None | Unset = UNSET
     """ The frame id of the image used in inference if the input was a video """
@@ -38,15 +43,7 @@ class KeypointsDetectionInferenceResponse:
     def to_dict(self) -> dict[str, Any]:
         from ..models.resolved_model import ResolvedModel  # noqa: PLC0415
 
-        image: dict[str, Any] | list[dict[str, Any]]
-        if isinstance(self.image, list):
-            image = []
-            for image_type_0_item_data in self.image:
-                image_type_0_item = image_type_0_item_data.to_dict()
-                image.append(image_type_0_item)
-
-        else:
-            image = self.image.to_dict()
+        image = self.image.to_dict()
 
         predictions = []
         for predictions_item_data in self.predictions:
@@ -113,28 +110,7 @@ class KeypointsDetectionInferenceResponse:
         from ..models.resolved_model import ResolvedModel  # noqa: PLC0415
 
         d = dict(src_dict)
-
-        def _parse_image(data: object) -> InferenceResponseImage | list[InferenceResponseImage]:
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                image_type_0 = []
-                _image_type_0 = data
-                for image_type_0_item_data in _image_type_0:
-                    image_type_0_item = InferenceResponseImage.from_dict(image_type_0_item_data)
-
-                    image_type_0.append(image_type_0_item)
-
-                return image_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            image_type_1 = InferenceResponseImage.from_dict(data)
-
-            return image_type_1
-
-        image = _parse_image(d.pop("image"))
+        image = InferenceResponseImage.from_dict(d.pop("image"))
 
         predictions = []
         _predictions = d.pop("predictions")

@@ -29,7 +29,12 @@ class AnomalyDetectionResponse:
     """ Raw anomaly score; larger means more anomalous """
     anomaly_threshold: float
     """ Decision threshold fitted on validation images """
-    image: InferenceResponseImage | list[InferenceResponseImage]
+    image: InferenceResponseImage
+    """ Inference response image information.
+
+    Attributes:
+        width (int): The width of the represented image coordinate frame.
+        height (int): The height of the represented image coordinate frame. """
     is_anomalous: bool
     """ Whether the anomalous confidence reached the request confidence """
     predictions: list[ClassificationPrediction]
@@ -66,15 +71,7 @@ class AnomalyDetectionResponse:
 
         confidence = self.confidence
 
-        image: dict[str, Any] | list[dict[str, Any]]
-        if isinstance(self.image, list):
-            image = []
-            for image_type_0_item_data in self.image:
-                image_type_0_item = image_type_0_item_data.to_dict()
-                image.append(image_type_0_item)
-
-        else:
-            image = self.image.to_dict()
+        image = self.image.to_dict()
 
         is_anomalous = self.is_anomalous
 
@@ -178,27 +175,7 @@ class AnomalyDetectionResponse:
 
         confidence = d.pop("confidence", 0.0)
 
-        def _parse_image(data: object) -> InferenceResponseImage | list[InferenceResponseImage]:
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                image_type_0 = []
-                _image_type_0 = data
-                for image_type_0_item_data in _image_type_0:
-                    image_type_0_item = InferenceResponseImage.from_dict(image_type_0_item_data)
-
-                    image_type_0.append(image_type_0_item)
-
-                return image_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            image_type_1 = InferenceResponseImage.from_dict(data)
-
-            return image_type_1
-
-        image = _parse_image(d.pop("image"))
+        image = InferenceResponseImage.from_dict(d.pop("image"))
 
         is_anomalous = d.pop("is_anomalous")
 

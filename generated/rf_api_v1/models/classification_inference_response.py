@@ -31,7 +31,12 @@ class ClassificationInferenceResponse:
 
     """
 
-    image: InferenceResponseImage | list[InferenceResponseImage]
+    image: InferenceResponseImage
+    """ Inference response image information.
+
+    Attributes:
+        width (int): The width of the represented image coordinate frame.
+        height (int): The height of the represented image coordinate frame. """
     predictions: list[ClassificationPrediction]
     confidence: float = 0.0
     """ The confidence of the top predicted class label """
@@ -57,15 +62,7 @@ class ClassificationInferenceResponse:
 
         confidence = self.confidence
 
-        image: dict[str, Any] | list[dict[str, Any]]
-        if isinstance(self.image, list):
-            image = []
-            for image_type_0_item_data in self.image:
-                image_type_0_item = image_type_0_item_data.to_dict()
-                image.append(image_type_0_item)
-
-        else:
-            image = self.image.to_dict()
+        image = self.image.to_dict()
 
         predictions = []
         for predictions_item_data in self.predictions:
@@ -146,27 +143,7 @@ class ClassificationInferenceResponse:
         d = dict(src_dict)
         confidence = d.pop("confidence", 0.0)
 
-        def _parse_image(data: object) -> InferenceResponseImage | list[InferenceResponseImage]:
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                image_type_0 = []
-                _image_type_0 = data
-                for image_type_0_item_data in _image_type_0:
-                    image_type_0_item = InferenceResponseImage.from_dict(image_type_0_item_data)
-
-                    image_type_0.append(image_type_0_item)
-
-                return image_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            image_type_1 = InferenceResponseImage.from_dict(data)
-
-            return image_type_1
-
-        image = _parse_image(d.pop("image"))
+        image = InferenceResponseImage.from_dict(d.pop("image"))
 
         predictions = []
         _predictions = d.pop("predictions")

@@ -21,6 +21,7 @@ from codegen.patches import (
     let_the_server_apply_request_defaults,
     merge_array_alternatives,
     name_the_task_types,
+    one_image_per_response,
     read_answer_defaults_as_present,
     rename_schema,
     request_body_schemas,
@@ -406,6 +407,42 @@ def test_generated_answer_fields_with_defaults_read_as_present() -> None:
     assert (full.top, full.confidence) == ("cat", 0.9)
 
 
+# --- One image per response ----------------------------------------------------------------
+
+
+def test_image_model_responses_describe_one_image_others_keep_the_union() -> None:
+    one_or_many = {
+        "anyOf": [
+            {"type": "array", "items": {"$ref": REF + "InferenceResponseImage"}},
+            {"$ref": REF + "InferenceResponseImage"},
+        ],
+        "title": "Image",
+    }
+    spec = document(
+        {
+            "ObjectDetectionInferenceResponse": {
+                "properties": {"image": copy.deepcopy(one_or_many)}
+            },
+            "LMMInferenceResponse": {"properties": {"image": copy.deepcopy(one_or_many)}},
+        }
+    )
+    one_image_per_response(spec)
+    schemas = spec["components"]["schemas"]
+    assert schemas["ObjectDetectionInferenceResponse"]["properties"]["image"] == {
+        "title": "Image",
+        "allOf": [{"$ref": REF + "InferenceResponseImage"}],
+    }
+    assert schemas["LMMInferenceResponse"]["properties"]["image"] == one_or_many
+
+
+def test_generated_response_image_is_one_image_and_a_list_is_refused() -> None:
+    answer = {"image": {"width": 4, "height": 3}, "predictions": []}
+    parsed = v1.ObjectDetectionInferenceResponse.from_dict(answer)
+    assert (parsed.image.width, parsed.image.height) == (4, 3)
+    with pytest.raises((TypeError, KeyError, AttributeError)):
+        v1.ObjectDetectionInferenceResponse.from_dict({**answer, "image": [answer["image"]]})
+
+
 # --- All patches together ------------------------------------------------------------------
 
 
@@ -419,6 +456,7 @@ def test_patches_run_in_the_documented_order() -> None:
         "merge_array_alternatives",
         "name_the_task_types",
         "read_answer_defaults_as_present",
+        "one_image_per_response",
     ]
 
 
