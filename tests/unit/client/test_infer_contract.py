@@ -77,7 +77,7 @@ def test_failed_item_raises_its_error_with_every_other_result_reachable(
 
 def test_the_typed_api_names_itself_when_the_client_is_in_v0_mode() -> None:
     client = InferenceHTTPClient("https://detect.roboflow.com", "key")
-    with pytest.raises(WrongClientModeError, match=r"^client\.typed\.infer \(object-detection\)"):
-        client.typed.infer.object_detection("photo.jpg", model_id="project/3")
+    with pytest.raises(WrongClientModeError, match=r"^client\.typed\.models\.list needs"):
+        client.typed.models.list()
     with pytest.raises(WrongClientModeError, match=r"^infer_from_api_v1 needs"):
         client.infer_from_api_v1("photo.jpg", model_id="project/3")
