@@ -61,6 +61,24 @@ def count_on_video(client: InferenceHTTPClient, video: str) -> dict[int | str, i
     return counts
 
 
+def count(client: InferenceHTTPClient, photo: str) -> int:
+    """The same code for a self-hosted server and the hosted API (a client in v0 mode)."""
+    return len(client.typed.infer.object_detection(photo, model_id=MODEL).predictions)
+
+
+def sizes_or_failures(
+    client: InferenceHTTPClient, photos: list[str]
+) -> list[tuple[int, int] | str]:
+    """``on_error="return"``: a failed photo's error takes its place, the others are kept."""
+    results = client.typed.infer.object_detection(photos, model_id=MODEL, on_error="return")
+    return [
+        f"failed: {result}"
+        if isinstance(result, RFClientError)
+        else (result.image.width, result.image.height)  # one image per response
+        for result in results
+    ]
+
+
 async def first_class_async(client: InferenceHTTPClient, photo: str) -> str | None:
     """Every op has an ``_async`` twin with the same types."""
     response = await client.typed.infer.object_detection_async(photo, model_id=MODEL)
@@ -74,3 +92,7 @@ def main() -> None:
     print(confident_classes(client, "photo.jpg", threshold=0.5))
     print(boxes_per_photo(client, ["a.jpg", "b.jpg"]))
     print(asyncio.run(first_class_async(client, "photo.jpg")))
+    # A URL that cannot be downloaded fails its own item only: the list keeps "a.jpg"'s sizes.
+    print(sizes_or_failures(client, ["a.jpg", "https://example.com/gone.jpg"]))
+    hosted = InferenceHTTPClient("https://detect.roboflow.com", api_key="ROBOFLOW_API_KEY")
+    print(count(client, "photo.jpg"), count(hosted, "photo.jpg"))  # v1 and v0, one function

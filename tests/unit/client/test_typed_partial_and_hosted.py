@@ -258,3 +258,19 @@ def test_returned_errors_are_rf_client_errors(fake_server: FakeServer, images_di
     )
     assert len(results) == 3
     assert all(isinstance(r, RFClientError) for r in results)
+
+
+async def test_core_models_and_workflows_keep_their_routes_and_models_on_the_hosted_api(
+    fake_server: FakeServer, images_dir: Path
+) -> None:
+    fake_server.on("POST", "/clip/embed_image", json_reply(200, {"embeddings": [[1.0]]}))
+    fake_server.on("POST", "/workflows/run", json_reply(200, {"outputs": [{"count": 2}]}))
+    client = InferenceHTTPClient(fake_server.url, "key").select_api_v0()
+    embedding = client.typed.clip.embed_images(photos(images_dir)[0])
+    run = await client.typed.workflows.run_async(
+        specification={"version": "1.0", "inputs": [], "steps": [], "outputs": []}
+    )
+    assert embedding.embeddings == [[1.0]]
+    assert run.outputs[0]["count"] == 2
+    [clip] = fake_server.requests_to("POST", "/clip/embed_image")
+    assert clip.param("api_key") == "key"
