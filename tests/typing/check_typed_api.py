@@ -25,6 +25,7 @@ from rf_api_v1.models import (
     GazeDetectionInferenceResponse,
     ImageEmbeddingResponse,
     InferencePipelineStatusResponse,
+    InferenceResponseImage,
     InstanceSegmentationInferenceResponse,
     InstanceSegmentationPrediction,
     InstanceSegmentationRLEPrediction,
@@ -69,7 +70,7 @@ def check_server_and_models(client: InferenceHTTPClient) -> None:
 
 
 def check_object_detection(client: InferenceHTTPClient, image: str) -> None:
-    """Detections: float geometry and confidence, str class (``class_``)."""
+    """ObjectDetectionInferenceResponse: float geometry and confidence, str class (``class_``)."""
     response = client.typed.infer.object_detection(image, model_id="project/3")
     assert_type(response, ObjectDetectionInferenceResponse)
     box = response.predictions[0]
@@ -254,3 +255,120 @@ def check_workflows_and_pipelines(client: InferenceHTTPClient, image: str) -> No
     assert_type(pipelines.resume("p"), CommandResponse)
     assert_type(pipelines.terminate("p"), CommandResponse)
     assert_type(pipelines.consume("p", excluded_fields=["image"]), ConsumePipelineResponse)
+
+
+def check_partial_batches(client: InferenceHTTPClient, image: str, photos: list[str]) -> None:
+    """``on_error="return"``: each image's model or ``RFClientError``; "raise" keeps the types."""
+    infer = client.typed.infer
+    assert_type(
+        infer.object_detection(photos, on_error="raise"), list[ObjectDetectionInferenceResponse]
+    )
+    assert_type(infer.object_detection(image, on_error="raise"), ObjectDetectionInferenceResponse)
+    assert_type(
+        infer.object_detection(photos, on_error="return"),
+        list[ObjectDetectionInferenceResponse | RFClientError],
+    )
+    assert_type(
+        infer.object_detection(image, on_error="return"),
+        ObjectDetectionInferenceResponse | RFClientError,
+    )
+    assert_type(
+        infer.instance_segmentation(photos, "p/1", on_error="return"),
+        list[InstanceSegmentationInferenceResponse | RFClientError],
+    )
+    assert_type(
+        infer.semantic_segmentation(photos, on_error="return"),
+        list[SemanticSegmentationInferenceResponse | RFClientError],
+    )
+    assert_type(
+        infer.classification(image, on_error="return"),
+        ClassificationInferenceResponse | RFClientError,
+    )
+    assert_type(
+        infer.multi_label_classification(photos, on_error="return"),
+        list[MultiLabelClassificationInferenceResponse | RFClientError],
+    )
+    assert_type(
+        infer.keypoints_detection(photos, on_error="return"),
+        list[KeypointsDetectionInferenceResponse | RFClientError],
+    )
+    assert_type(
+        client.typed.clip.embed_images(photos, on_error="return"),
+        list[ClipEmbeddingResponse | RFClientError],
+    )
+    assert_type(
+        client.typed.perception_encoder.embed_images(photos, on_error="return"),
+        list[PerceptionEncoderEmbeddingResponse | RFClientError],
+    )
+    assert_type(
+        client.typed.embeddings.image(photos, "resnet101", on_error="return"),
+        list[ImageEmbeddingResponse | RFClientError],
+    )
+    ocr = client.typed.ocr
+    assert_type(ocr.doctr(photos, on_error="return"), list[OCRInferenceResponse | RFClientError])
+    assert_type(ocr.trocr(image, on_error="return"), OCRInferenceResponse | RFClientError)
+    assert_type(ocr.easy_ocr(photos, on_error="return"), list[OCRInferenceResponse | RFClientError])
+    assert_type(ocr.pp_ocr(photos, on_error="return"), list[OCRInferenceResponse | RFClientError])
+    assert_type(
+        client.typed.lmm.infer(photos, "florence-2-base", on_error="return"),
+        list[LMMInferenceResponse | RFClientError],
+    )
+    assert_type(
+        client.typed.depth.estimate(photos, on_error="return"),
+        list[DepthEstimationResponse | RFClientError],
+    )
+    sam = client.typed.sam
+    assert_type(
+        sam.sam2_segment(photos, on_error="return"), list[Sam2SegmentationResponse | RFClientError]
+    )
+    concepts: list[dict[str, Any]] = [{"type": "text", "text": "cat"}]
+    assert_type(
+        sam.sam3_concept_segment(photos, concepts, on_error="return"),
+        list[Sam3SegmentationResponse | RFClientError],
+    )
+    assert_type(
+        sam.sam3_visual_segment(image, on_error="return"), Sam2SegmentationResponse | RFClientError
+    )
+    assert_type(
+        sam.sam3_embed(photos, on_error="return"), list[Sam3EmbeddingResponse | RFClientError]
+    )
+    assert_type(
+        client.typed.yolo_world.infer(photos, ["cat"], on_error="return"),
+        list[ObjectDetectionInferenceResponse | RFClientError],
+    )
+    assert_type(
+        client.typed.gaze.detect(photos, on_error="return"),
+        list[GazeDetectionInferenceResponse | RFClientError],
+    )
+    for result in infer.object_detection(photos, on_error="return"):
+        if not isinstance(result, RFClientError):
+            assert_type(result.image, InferenceResponseImage)
+            assert_type(result.predictions[0].confidence, float)
+
+
+def check_one_image_per_response(client: InferenceHTTPClient, image: str) -> None:
+    """A single response's ``image`` is one ``InferenceResponseImage``, never a list."""
+    infer = client.typed.infer
+    assert_type(infer.object_detection(image).image, InferenceResponseImage)
+    assert_type(infer.instance_segmentation(image).image, InferenceResponseImage)
+    assert_type(infer.semantic_segmentation(image).image, InferenceResponseImage)
+    assert_type(infer.classification(image).image, InferenceResponseImage)
+    assert_type(infer.multi_label_classification(image).image, InferenceResponseImage)
+    assert_type(infer.keypoints_detection(image).image, InferenceResponseImage)
+    assert_type(infer.object_detection(image).image.width, int)
+    assert_type(client.typed.yolo_world.infer(image, ["cat"]).image, InferenceResponseImage)
+
+
+def check_hosted_api(image: str) -> None:
+    """A client in v0 mode (the hosted API) has the same methods and result types."""
+    hosted = InferenceHTTPClient("https://detect.roboflow.com", api_key="KEY")
+    assert_type(hosted.typed.infer.object_detection(image, "p/1"), ObjectDetectionInferenceResponse)
+    assert_type(
+        hosted.select_api_v0().typed.infer.classification([image], "p/1"),
+        list[ClassificationInferenceResponse],
+    )
+    with hosted.use_api_v0() as scoped:
+        assert_type(
+            scoped.typed.infer.keypoints_detection(image, "p/1", on_error="return"),
+            KeypointsDetectionInferenceResponse | RFClientError,
+        )

@@ -205,3 +205,32 @@ async def check_workflows_and_pipelines(client: InferenceHTTPClient, image: str)
     assert_type(await pipelines.resume_async("p"), CommandResponse)
     assert_type(await pipelines.terminate_async("p"), CommandResponse)
     assert_type(await pipelines.consume_async("p"), ConsumePipelineResponse)
+
+
+async def check_partial_batches(client: InferenceHTTPClient, image: str, photos: list[str]) -> None:
+    """``on_error="return"`` on the ``_async`` twins: the same types as the sync calls."""
+    infer = client.typed.infer
+    assert_type(
+        await infer.object_detection_async(photos, on_error="return"),
+        list[ObjectDetectionInferenceResponse | RFClientError],
+    )
+    assert_type(
+        await infer.object_detection_async(image, on_error="return"),
+        ObjectDetectionInferenceResponse | RFClientError,
+    )
+    assert_type(
+        await infer.classification_async(photos, on_error="raise"),
+        list[ClassificationInferenceResponse],
+    )
+    assert_type(
+        await client.typed.ocr.doctr_async(photos, on_error="return"),
+        list[OCRInferenceResponse | RFClientError],
+    )
+    assert_type(
+        await client.typed.clip.embed_images_async(image, on_error="return"),
+        ClipEmbeddingResponse | RFClientError,
+    )
+    assert_type(
+        await client.typed.sam.sam2_segment_async(photos, on_error="return"),
+        list[Sam2SegmentationResponse | RFClientError],
+    )
