@@ -142,10 +142,13 @@ def _multi_label(data: Mapping[str, Any]) -> MultiLabelClassificationInferenceRe
 
 
 class InferNamespace(Namespace):
-    """``client.typed.infer``: models trained on the platform, one method per task type (v1).
+    """``client.typed.infer``: models trained on the platform, one method per task type.
 
-    Each takes one image (giving one response) or a list (giving a list, in input order), and
-    refuses a model of another task type before sending any image.
+    Each takes one image (giving one response) or a list (giving a list, in input order;
+    ``on_error="return"`` puts a failed image's error in its place). On a self-hosted server
+    (v1) it refuses a model of another task type before sending any image; on the hosted API
+    (v0 mode, ``POST /{project}/{version}``, one image a request) the answers are parsed into
+    the same models, and one of another task raises ``ResponseValidationError``.
     """
 
     def _plan(
