@@ -190,3 +190,25 @@ async def test_wrong_task_is_refused_async(real_server: RealServer) -> None:
         with pytest.raises(ModelTaskTypeNotSupportedError, match="offline-cls/1"):
             await client.typed.infer.keypoints_detection_async(str(CHELSEA), model_id=CLS_MODEL)
     assert all(not call.startswith("POST /infer/") for call in access_log.calls())
+
+
+def test_typed_partial_batch_returns_each_images_outcome(client: InferenceHTTPClient) -> None:
+    import socket
+
+    from rf_api_v1.models import ObjectDetectionInferenceResponse
+
+    from rf_client import RFClientError
+
+    with socket.socket() as probe:  # a loopback port nothing listens on once closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    gone = f"http://127.0.0.1:{port}/gone.jpg"
+    results = client.with_options(max_retries=0).typed.infer.object_detection(
+        [CHELSEA, gone, CHELSEA], model_id=OD_MODEL, on_error="return"
+    )
+    first, failed, last = results
+    assert isinstance(first, ObjectDetectionInferenceResponse)
+    assert isinstance(last, ObjectDetectionInferenceResponse)
+    assert size_of(first.image) == size_of(last.image) == (451, 300)
+    assert isinstance(failed, RFClientError)
+    assert "gone.jpg" in str(failed)
