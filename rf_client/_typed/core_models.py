@@ -2,7 +2,8 @@
 
 The same requests as the documented core-model methods (same plans, parameters and checks),
 returning :mod:`rf_api_v1.models` classes. Image methods take one image (giving one model) or
-a list (giving a list, in input order); a failed image raises its error with ``error.batch``.
+a list (giving a list, in input order); a failed image raises its error with ``error.batch``,
+or with ``on_error="return"`` takes its place in the result.
 """
 
 from __future__ import annotations
