@@ -73,7 +73,7 @@ def python_names(names: Sequence[str], reserved: frozenset[str] = frozenset()) -
     return result
 
 
-def _kinds(described: Mapping[str, object], name: str, what: str) -> tuple[str, ...]:
+def _kinds(described: Mapping[str, object], name: str) -> tuple[str, ...]:
     kinds = described.get(name)
     if not isinstance(kinds, list) or not all(isinstance(kind, str) for kind in kinds):
         # A wildcard output (``$steps.x.*``) is described as a dict of fields: plain JSON here.
@@ -184,7 +184,7 @@ def from_definition(
             name=name,
             python_name=python_name,
             image=raw.get("type") in IMAGE_INPUT_TYPES,
-            kinds=_kinds(described_inputs, name, "input"),
+            kinds=_kinds(described_inputs, name),
             has_default="default_value" in raw,
             default=raw.get("default_value"),
         )
@@ -204,7 +204,7 @@ def from_definition(
         depth = 0
         if refs and refs[0][0] == "steps":
             depth = max(dimensions.get(refs[0][1], 1) - 1, 0)
-        kinds = _kinds(described_outputs, name, "output")
+        kinds = _kinds(described_outputs, name)
         outputs.append(Output(name=name, python_name=python_name, kinds=kinds, depth=depth))
     return Interface(inputs=inputs, outputs=tuple(outputs))
 
@@ -219,13 +219,13 @@ def from_description(described: Mapping[str, object]) -> Interface:
         Input(
             name=name,
             python_name=python_name,
-            image="image" in (kinds := _kinds(described_inputs, name, "input")),
+            image="image" in (kinds := _kinds(described_inputs, name)),
             kinds=kinds,
         )
         for name, python_name in zip(input_names, python_names(input_names), strict=True)
     )
     outputs = tuple(
-        Output(name=name, python_name=python_name, kinds=_kinds(described_outputs, name, "output"))
+        Output(name=name, python_name=python_name, kinds=_kinds(described_outputs, name))
         for name, python_name in zip(
             output_names, python_names(output_names, frozenset({"from_row"})), strict=True
         )
