@@ -21,6 +21,11 @@ from rf_client.errors import InvalidParameterError
 IMAGE_INPUT_TYPES = frozenset({"WorkflowImage", "InferenceImage"})
 """Definition input types that take images (``Inference*`` are the pre-1.0 aliases)."""
 
+INPUT_RESERVED = frozenset({"client", "images", "parameters"})
+"""Names an input cannot take in a module: run()'s client, the Inputs class's methods."""
+OUTPUT_RESERVED = frozenset({"from_row"})
+"""Names an output cannot take: the Outputs class's parser."""
+
 _REFERENCE = re.compile(r"^\$(inputs|steps)\.([^.\s]+)")
 
 
@@ -189,7 +194,7 @@ def from_definition(
             default=raw.get("default_value"),
         )
         for raw, name, python_name in zip(
-            raw_inputs, input_names, python_names(input_names), strict=True
+            raw_inputs, input_names, python_names(input_names, INPUT_RESERVED), strict=True
         )
     )
     image_inputs = {i.name for i in inputs if i.image}
@@ -197,7 +202,7 @@ def from_definition(
     output_names = [str(o.get("name")) for o in raw_outputs]
     outputs: list[Output] = []
     for raw, name, python_name in zip(
-        raw_outputs, output_names, python_names(output_names, frozenset({"from_row"})), strict=True
+        raw_outputs, output_names, python_names(output_names, OUTPUT_RESERVED), strict=True
     ):
         selector = raw.get("selector")
         refs = _references(selector) if isinstance(selector, str) else []
@@ -222,12 +227,14 @@ def from_description(described: Mapping[str, object]) -> Interface:
             image="image" in (kinds := _kinds(described_inputs, name)),
             kinds=kinds,
         )
-        for name, python_name in zip(input_names, python_names(input_names), strict=True)
+        for name, python_name in zip(
+            input_names, python_names(input_names, INPUT_RESERVED), strict=True
+        )
     )
     outputs = tuple(
         Output(name=name, python_name=python_name, kinds=_kinds(described_outputs, name))
         for name, python_name in zip(
-            output_names, python_names(output_names, frozenset({"from_row"})), strict=True
+            output_names, python_names(output_names, OUTPUT_RESERVED), strict=True
         )
     )
     return Interface(inputs=inputs, outputs=outputs)

@@ -8,6 +8,7 @@ aliases, ``rf_api_v1.models`` classes and numpy's ``NDArray``. A kind without a 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 
 import attrs
@@ -151,7 +152,10 @@ def parameter_annotation(kinds: Sequence[str], has_default: bool, default: objec
 
 
 def _is_literal(value: object) -> bool:
-    return isinstance(value, str | int | float | bool)
+    # json.loads reads Infinity and NaN, which have no Python literal: left to the server.
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, str | int | bool)
 
 
 def default_literal(default: object) -> str:

@@ -102,24 +102,10 @@ def _runtime_names(spec: ModuleSpec) -> list[str]:
     names = {"WorkflowSource", "field", "run_rows", "run_rows_async", "JsonInput"}
     if spec.specification is not None:
         names.update({"specification_from_json"})
-    candidates = [
-        "Classification",
-        "as_bool",
-        "as_float",
-        "as_image",
-        "as_int",
-        "as_json",
-        "as_rgb",
-        "as_str",
-        "classification",
-        "Detections",
-        "detections",
-        "instance_segmentation",
-        "keypoints_detection",
-        "list_of",
-        "object_detection",
-        "JsonValue",
-    ]
+    # Every name the runtime exports that the kinds' annotations and parsers use.
+    from rf_client import workflow_runtime
+
+    candidates = workflow_runtime.__all__
     names.update(name for name in candidates if re.search(rf"\b{name}\b", used))
 
     # isort's order by type, as ruff applies it: CONSTANTS, Classes, then the rest.

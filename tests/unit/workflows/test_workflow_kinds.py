@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
 from rf_client._workflow_codegen.interface import from_definition, from_description, python_names
@@ -58,6 +61,13 @@ def test_a_saved_workflow_has_no_defaults_or_nesting() -> None:
     assert {o.depth for o in interface.outputs} == {0}
 
 
+def test_inputs_cannot_shadow_run_or_the_inputs_methods() -> None:
+    described = {"inputs": {"client": ["string"], "images": ["image"]}, "outputs": {}}
+    interface = from_description(described)
+    assert [i.python_name for i in interface.inputs] == ["client_", "images_"]
+    assert [i.name for i in interface.inputs] == ["client", "images"]
+
+
 def test_names_become_distinct_identifiers() -> None:
     names = ["min-conf", "class", "2nd", "min_conf", "from_row"]
     assert python_names(names, frozenset({"from_row"})) == [
@@ -94,9 +104,39 @@ def test_output_kinds(kinds: list[str], expected: str) -> None:
         (["list_of_values"], True, [1, 2], "Sequence[JsonInput] | None"),
         (["string"], True, None, "str | None"),
         (["string"], False, None, "str"),
+        (["float"], True, float("inf"), "float | None"),
     ],
 )
 def test_parameter_annotations(
     kinds: list[str], has_default: bool, default: object, expected: str
 ) -> None:
     assert parameter_annotation(kinds, has_default, default) == expected
+
+
+def test_a_module_with_awkward_names_compiles(tmp_path: Path) -> None:
+    from rf_client._workflow_codegen.render import ModuleSpec, Record, render
+
+    described = {
+        "inputs": {"client": ["string"], "images": ["image"], "min-conf": ["float"]},
+        "outputs": {"from_row": ["integer"], "class": ["zone"]},
+    }
+    text = render(
+        ModuleSpec(
+            name="awkward",
+            class_prefix="Awkward",
+            interface=from_description(described),
+            record=Record(source="saved:w/awkward", definition_sha256="0" * 64),
+            command="rf-client generate workflow --workspace w --workflow-id awkward --output a.py",
+            workspace_name="w",
+            workflow_id="awkward",
+        )
+    )
+    tree = ast.parse(text)
+    run = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "run")
+    assert [a.arg for a in run.args.kwonlyargs] == ["client_", "images_", "min_conf"]
+    assert '"min-conf": self.min_conf' in text
+    assert 'from_row_=field(row, "from_row", as_int, where)' in text
+    assert 'class_=field(row, "class", as_json, where)' in text
+    module = tmp_path / "awkward.py"
+    module.write_text(text)
+    compile(text, str(module), "exec")
