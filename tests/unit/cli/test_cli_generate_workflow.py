@@ -200,3 +200,26 @@ def test_help_has_examples_and_exit_codes(cli: RunCLI) -> None:
     assert result.code == 0
     assert "rf-client generate workflow --spec workflow.json --output" in result.out
     assert "1    --check: the module is stale" in result.out
+
+
+@pytest.mark.parametrize("check", [False, True])
+def test_a_key_the_server_echoes_is_never_shown(
+    cli: RunCLI,
+    fake_server: FakeServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    check: bool,
+) -> None:
+    monkeypatch.setenv("ROBOFLOW_API_KEY", "rfk-env-7d3c")
+    fake_server.on("POST", SAVED, json_reply(401, {"message": "key rfk-env-7d3c is not valid"}))
+    module = tmp_path / "count_cars.py"
+    module.write_text("")
+    result = cli(
+        "generate", "workflow", "--api-url", fake_server.url, "--max-retries", "0",
+        "--workspace", "my-team", "--workflow-id", "count-cars", "--output", str(module),
+        *(["--check"] if check else []),
+    )  # fmt: skip
+    assert result.code == 3
+    assert result.err.startswith("error: AuthenticationError: ")
+    assert "rfk-env-7d3c" not in result.out + result.err
+    assert module.read_text() == ""
