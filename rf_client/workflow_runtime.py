@@ -1,13 +1,14 @@
 """What modules written by ``rf-client generate workflow`` import: parsers, aliases, run helpers.
 
 Users rarely import it themselves; its aliases :data:`JsonValue` (an output of a kind without a
-precise Python type), :data:`JsonInput`, :data:`Detections` and :data:`Classification` name types
-that generated modules expose.
+precise Python type), :data:`JsonInput`, :data:`ImageArray`, :data:`Detections` and
+:data:`Classification` name types that generated modules expose.
 """
 
 from rf_client._workflow_codegen.runtime import (
     Classification,
     Detections,
+    ImageArray,
     JsonInput,
     JsonValue,
     Parser,
@@ -35,6 +36,7 @@ from rf_client._workflow_codegen.runtime import (
 __all__ = [
     "Classification",
     "Detections",
+    "ImageArray",
     "JsonInput",
     "JsonValue",
     "Parser",

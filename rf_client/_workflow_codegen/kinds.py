@@ -1,8 +1,9 @@
 """Workflow kinds as Python types: the annotation and the parser a generated module uses.
 
 Names in annotations and parsers are those ``render`` imports: the runtime's parsers and
-aliases, ``rf_api_v1.models`` classes and numpy's ``NDArray``. A kind without a precise mapping
-(``*``, ``dictionary``, ``zone``, ...) is :data:`~rf_client.workflow_runtime.JsonValue`.
+aliases (``ImageArray``, ``JsonValue``, ...) and ``rf_api_v1.models`` classes. A kind without
+a precise mapping (``*``, ``dictionary``, ``zone``, ...) is
+:data:`~rf_client.workflow_runtime.JsonValue`.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ OUTPUT_KINDS: dict[str, PyType] = {
     "float_zero_to_one": PyType("float", "as_float"),
     "boolean": PyType("bool", "as_bool"),
     "rgb_color": PyType("tuple[int, int, int]", "as_rgb"),
-    "image": PyType("NDArray[np.uint8]", "as_image"),
+    "image": PyType("ImageArray", "as_image"),
     "object_detection_prediction": OBJECT_DETECTION,
     # QR and barcode detections are boxes whose predictions carry the decoded ``data``.
     "qr_code_detection": OBJECT_DETECTION,

@@ -127,9 +127,6 @@ def _imports(spec: ModuleSpec) -> list[str]:
     lines.append("from typing import Final")
     lines.append("")
     lines.append("import attrs")
-    if "NDArray" in text:
-        lines.append("import numpy as np")
-        lines.append("from numpy.typing import NDArray")
     if models:
         lines.extend(_exploded("from rf_api_v1.models import (", models, ")", ""))
     lines.append("")

@@ -34,7 +34,6 @@ from rf_client.errors import InvalidParameterError, ResponseValidationError
 
 if TYPE_CHECKING:
     import numpy as np
-    from numpy.typing import NDArray
 
     from rf_client._base_client import BaseClient
     from rf_client._plan import Plan
@@ -49,6 +48,12 @@ JsonInput: TypeAlias = (
     "str | int | float | bool | Sequence[JsonInput] | Mapping[str, JsonInput] | None"
 )
 """Any JSON value given as a workflow parameter (read-only containers, so ``list[int]`` fits)."""
+
+ImageArray: TypeAlias = "np.ndarray[tuple[int, ...], np.dtype[np.uint8]]"
+"""A decoded image output: OpenCV's BGR(A) or grey array, ``(height, width[, channels])``.
+
+``NDArray[np.uint8]`` with its shape typed (numpy's alias leaves it ``Any``); it is one.
+"""
 
 Parser = Callable[[object, str], T]
 """Turns one output value (and where it is, for messages) into its Python type."""
@@ -140,16 +145,14 @@ def as_json(value: object, where: str) -> JsonValue:
     raise _wrong(where, "a JSON value", value)
 
 
-def as_image(value: object, where: str) -> NDArray[np.uint8]:
+def as_image(value: object, where: str) -> ImageArray:
     """An ``image`` output (``{"type": "base64", "value": ...}``) decoded to a BGR array."""
     if not is_image_output(value) or not isinstance(value, dict):
         raise _wrong(where, 'an image ({"type": "base64", "value": ...})', value)
     encoded = value["value"]
     if not isinstance(encoded, str):
         raise _wrong(f"{where}['value']", "base64 text", encoded)
-    decoded: NDArray[np.uint8] = convert_base64_image(
-        encoded, VisualisationResponseFormat.NUMPY, where
-    )
+    decoded: ImageArray = convert_base64_image(encoded, VisualisationResponseFormat.NUMPY, where)
     return decoded
 
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import assert_type
 
-import numpy as np
-from numpy.typing import NDArray
 from rf_api_v1.models import (
     ClassificationInferenceResponse,
     InstanceSegmentationInferenceResponse,
@@ -18,7 +16,7 @@ from rf_api_v1.models import (
 )
 
 from rf_client import InferenceHTTPClient
-from rf_client.workflow_runtime import JsonValue
+from rf_client.workflow_runtime import ImageArray, JsonValue
 from tests.fixtures.workflows.typed import (
     image_operations,
     model_blocks,
@@ -41,8 +39,8 @@ def check_outputs(client: InferenceHTTPClient, photo: str) -> None:
     row = rows[0]
     assert_type(row.predictions, Detections)
     assert_type(row.count, JsonValue)
-    assert_type(row.crops, list[NDArray[np.uint8]])
-    assert_type(row.viz, NDArray[np.uint8])
+    assert_type(row.crops, list[ImageArray])
+    assert_type(row.viz, ImageArray)
 
     (qr,) = qr_and_barcode.run(client, image=[photo, photo])
     assert_type(qr.qr, ObjectDetectionInferenceResponse)
@@ -51,13 +49,13 @@ def check_outputs(client: InferenceHTTPClient, photo: str) -> None:
     (ops,) = image_operations.run(client, image=photo, kernel=7)
     assert_type(ops.dominant_color, tuple[int, int, int])
     assert_type(ops.red_pixels, int)
-    assert_type(ops.rotated, NDArray[np.uint8])
+    assert_type(ops.rotated, ImageArray)
 
     (trip,) = qr_round_trip.run(client, text="hello")
-    assert_type(trip.image, NDArray[np.uint8])
+    assert_type(trip.image, ImageArray)
 
     (seed,) = seed_run_workflow.run(client, image=photo, my_param=37)
-    assert_type(seed.blurred, NDArray[np.uint8])
+    assert_type(seed.blurred, ImageArray)
 
     (models,) = model_blocks.run(client, image=photo)
     assert_type(models.od, ObjectDetectionInferenceResponse)

@@ -6,11 +6,10 @@ tests/fixtures/workflows/template_matching.json (a template, the photo, ``min_co
 
 import asyncio
 
-import numpy as np
-from numpy.typing import NDArray
 from rf_api_v1.models import ObjectDetectionInferenceResponse
 
 from rf_client import InferenceHTTPClient
+from rf_client.workflow_runtime import ImageArray
 from tests.fixtures.workflows.typed import template_matching
 from tests.fixtures.workflows.typed.template_matching import (
     TemplateMatchingInputs,
@@ -33,8 +32,8 @@ def crops_per_photo(client: InferenceHTTPClient, photos: list[str], template: st
     return [len(row.crops) for row in rows]
 
 
-def visualisation(row: TemplateMatchingOutputs) -> NDArray[np.uint8]:
-    """Image outputs are arrays (height, width, 3), ready for OpenCV or supervision."""
+def visualisation(row: TemplateMatchingOutputs) -> ImageArray:
+    """Image outputs are decoded uint8 arrays (an ``NDArray[np.uint8]``), as OpenCV reads them."""
     return row.viz
 
 

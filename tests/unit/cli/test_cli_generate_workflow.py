@@ -140,7 +140,7 @@ def test_a_saved_workflow_is_described_and_checked_by_the_server(
     assert "class CountCarsInputs:" in text
     # Only describe_interface: no defaults (min_conf is required), no nesting known.
     assert "    min_conf: JsonInput\n" in text
-    assert "    crops: NDArray[np.uint8]\n" in text
+    assert "    crops: ImageArray\n" in text
     assert "env-secret" not in text
     check = cli("generate", "workflow", "--api-url", fake_server.url, "--check", *saved)
     assert check.code == 0, check.out

@@ -29,3 +29,11 @@ def test_the_kinds_table_names_every_precisely_typed_kind() -> None:
     strings = {kind for kind, t in OUTPUT_KINDS.items() if t.annotation == "str"}
     assert set(OUTPUT_KINDS) - strings <= documented
     assert {"string", "top_class"} <= documented
+
+
+def test_no_generated_workflow_reveal_has_any() -> None:
+    from tests.unit.typing_surface.mypy_cases import run_cases
+
+    reveals = [m.text for m in run_cases()["reveal"] if m.case == "generated_workflow.py.txt"]
+    assert len(reveals) >= 8
+    assert [text for text in reveals if "Any" in text] == []
