@@ -189,10 +189,11 @@ def _inputs_class(spec: ModuleSpec, name: str) -> list[str]:
     inputs = spec.interface.inputs
     images = [i for i in inputs if i.image]
     parameters = [i for i in inputs if not i.image]
+    batch = " (an image input takes one image, or a list for a batch)" if images else ""
     lines = [
         "@attrs.frozen(kw_only=True)",
         f"class {name}:",
-        f'    """The inputs of ``{spec.name}`` (images: one, or a list for a batch)."""',
+        *_wrapped_docstring(f"The inputs of ``{spec.name}``{batch}.", "    "),
         "",
     ]
     for item in inputs:
@@ -222,7 +223,9 @@ def _outputs_class(spec: ModuleSpec, name: str) -> list[str]:
     lines = [
         "@attrs.frozen(kw_only=True)",
         f"class {name}:",
-        f'    """One row of outputs of ``{spec.name}`` (a row per input image)."""',
+        *_wrapped_docstring(
+            f"One row of outputs of ``{spec.name}`` (a row per input image).", "    "
+        ),
         "",
     ]
     for output in spec.interface.outputs:
