@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SERVER_URL ?= http://localhost:9001
 
-.PHONY: install test lint typecheck unit regen specs spec-pull check-generated e2e demo bench clean
+.PHONY: install test lint typecheck unit regen specs spec-pull check-generated check-workflows regen-workflows e2e demo bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # The README's test command: lint, strict typing, unit tests, and proof that generated/ is fresh.
-test: lint typecheck unit check-generated
+test: lint typecheck unit check-generated check-workflows
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -51,6 +51,24 @@ spec-pull: $(STAMP)
 
 check-generated: $(STAMP)
 	$(BIN)/python -m codegen check
+
+# The typed workflow modules (tests/fixtures/workflows/typed, made by `rf-client generate
+# workflow`) are fresh: each is checked offline against the definition file it records.
+WORKFLOW_MODULES := $(wildcard tests/fixtures/workflows/typed/*.py)
+check-workflows: $(STAMP)
+	@for module in $(WORKFLOW_MODULES); do \
+	  spec=$$(sed -n 's/^GENERATED_FROM: Final = "spec:\(.*\)"$$/\1/p' $$module); \
+	  $(BIN)/rf-client generate workflow --spec "$$spec" --output $$module --check || exit 1; \
+	done
+
+# Regenerate them; the server (SERVER_URL, e.g. `make regen-workflows SERVER_URL=http://
+# 127.0.0.1:9001` while a real server runs) describes the kinds. Any API key string will do.
+regen-workflows: $(STAMP)
+	@for module in $(WORKFLOW_MODULES); do \
+	  spec=$$(sed -n 's/^GENERATED_FROM: Final = "spec:\(.*\)"$$/\1/p' $$module); \
+	  ROBOFLOW_API_KEY=$${ROBOFLOW_API_KEY:-any} $(BIN)/rf-client generate workflow \
+	    --api-url $(SERVER_URL) --spec "$$spec" --output $$module || exit 1; \
+	done
 
 # The end-to-end suite against the real inference 1.8.3 server (installed on first use, about
 # 7 GB and 4 minutes, cached outside the clone); one server per session, always stopped.

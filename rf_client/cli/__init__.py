@@ -2,7 +2,8 @@
 
 ``rf-client infer`` runs a model or a workflow on images, folders and videos (JSON lines or a
 table, annotated images on request); ``info`` and ``models`` talk to a server; ``server``
-manages a local one. ``rf-client --help`` and ``rf-client COMMAND --help`` show examples.
+manages a local one; ``generate workflow`` writes a typed module for a workflow.
+``rf-client --help`` and ``rf-client COMMAND --help`` show examples.
 
 Exit codes (see :data:`EXIT_OK` and friends): 0 all items succeeded, 1 some failed (every
 result still printed), 2 usage error, 3 the server could not be reached or failed before any
@@ -58,6 +59,10 @@ def _run(argv: list[str], out: TextIO, err: TextIO, secrets: list[str]) -> int:
         from rf_client.cli._registry import run_models
 
         return run_models(args, out, err, secrets)
+    if command == "generate":
+        from rf_client.cli._generate import run_generate
+
+        return run_generate(args, out, err, secrets)
     from rf_client.cli._infer import run_infer
 
     return run_infer(args, out, err, secrets)

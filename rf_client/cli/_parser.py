@@ -29,6 +29,7 @@ examples:
   rf-client info
   rf-client models list
   rf-client server start --models-dir models/
+  rf-client generate workflow --spec workflow.json --output my_workflow.py
 
 The server is http://localhost:9001 unless --api-url or {API_URL_ENV} says otherwise; the API
 key comes from --api-key or {API_KEY_ENV} (preferred) and is never printed.
@@ -75,6 +76,27 @@ examples:
   rf-client models unload-all --json
 
 {SERVER_CALL_EXIT_CODES_EPILOG}"""
+
+GENERATE_EXAMPLES = f"""\
+examples:
+  # a typed module for a workflow definition (the server describes its kinds):
+  rf-client generate workflow --spec workflow.json --output my_workflow.py
+  # in CI: exit 1 when the module is stale against the definition (offline for --spec):
+  rf-client generate workflow --spec workflow.json --output my_workflow.py --check
+  # a workflow saved on the platform, described by the server (needs an API key):
+  rf-client generate workflow --workspace my-team --workflow-id count-cars \\
+      --output count_cars.py --api-url http://localhost:9001
+
+The module has <Prefix>Inputs, <Prefix>Outputs (one row per input image) and run(client, *,
+<inputs>) / run_async, typed for mypy --strict and pyright strict (docs/typed.md). The API key
+comes from {API_KEY_ENV} or --api-key and never enters the module.
+
+exit codes:
+  0    module written (--check: it is fresh)
+  1    --check: the module is stale or missing
+  2    usage error (bad option, unreadable or invalid definition)
+  3    the server could not be reached or answered with an error
+  130  interrupted (Ctrl-C)"""
 
 SERVER_EXAMPLES = """\
 examples:
@@ -204,6 +226,53 @@ def _add_models(commands: argparse._SubParsersAction[Parser]) -> None:
     models.set_defaults(command="models")
 
 
+def _add_generate(commands: argparse._SubParsersAction[Parser]) -> None:
+    generate = commands.add_parser(
+        "generate",
+        help="generate typed Python code (a module for a workflow)",
+        description="Generate typed Python code from what the server describes.",
+        epilog=GENERATE_EXAMPLES,
+        formatter_class=FORMATTER,
+    )
+    kinds = generate.add_subparsers(dest="generate_kind", required=True, metavar="WHAT")
+    workflow = kinds.add_parser(
+        "workflow",
+        parents=[connection_parent()],
+        help="a typed module for one workflow: inputs, output rows, run()",
+        description=(
+            "Write a typed Python module for a workflow: its inputs, a class per output row "
+            "(each field typed from its kind) and run()/run_async() on the workflow helpers; "
+            "or, with --check, tell whether a module is stale."
+        ),
+        epilog=GENERATE_EXAMPLES,
+        formatter_class=FORMATTER,
+    )
+    source = workflow.add_argument_group("workflow (a definition file, or a saved workflow)")
+    source.add_argument("--spec", metavar="FILE.json", help="a workflow definition in a JSON file")
+    source.add_argument("--workspace", metavar="NAME", help="the workspace of a saved workflow")
+    source.add_argument("--workflow-id", metavar="ID", help="the id of a saved workflow")
+    module = workflow.add_argument_group("module")
+    module.add_argument(
+        "--output", required=True, metavar="MODULE.py", help="the module to write (or check)"
+    )
+    module.add_argument(
+        "--name",
+        metavar="NAME",
+        help="the name the module gives the workflow (default: file stem or id)",
+    )
+    module.add_argument(
+        "--class-prefix",
+        metavar="Prefix",
+        help="prefix of the Inputs/Outputs classes (default: the name in CamelCase)",
+    )
+    module.add_argument(
+        "--check",
+        action="store_true",
+        help="do not write: exit 1 if the module is stale (offline for --spec)",
+    )
+    generate.set_defaults(command="generate")
+
+
 def _add_server(commands: argparse._SubParsersAction[Parser]) -> None:
     server = commands.add_parser(
         "server",
@@ -239,5 +308,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_infer(commands)
     _add_info(commands)
     _add_models(commands)
+    _add_generate(commands)
     _add_server(commands)
     return parser
