@@ -137,8 +137,8 @@ class NodeStats:
         in_flight: Requests sent to it and not answered yet.
         sent: Requests sent to it (each attempt counts; probes do not).
         succeeded: Answers it gave with a status below 300.
-        failed: Attempts that took it out of rotation or found it out (no answer, a timeout,
-            502/503/504) plus other failed answers.
+        failed: Attempts that did not succeed: no answer, a timeout or an error status (only
+            no answer, a timeout and 502/503/504 take it out of rotation).
         down_for: Seconds left before it is probed again (0.0 when healthy).
     """
 
