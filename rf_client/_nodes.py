@@ -134,7 +134,8 @@ class NodeStats:
     Attributes:
         url: The server's base URL in display form (no user info, no query string).
         healthy: Whether it is in rotation (False while it waits out a backoff).
-        in_flight: Requests sent to it and not answered yet.
+        in_flight: Requests sent to it and not answered yet (a client of one server does not
+            balance and keeps it at 0).
         sent: Requests sent to it (each attempt counts; probes do not).
         succeeded: Answers it gave with a status below 300.
         failed: Attempts that did not succeed: no answer, a timeout or an error status (only
@@ -267,6 +268,15 @@ class NodeSet:
         with self._lock:
             return all(node.down_until for node in self.nodes)
 
+    def tally(self, node: Node, outcome: object) -> None:
+        """Count an attempt on the only node of a client of one (no balancing, no health)."""
+        with self._lock:
+            node.sent += 1
+            if isinstance(outcome, Reply) and outcome.status_code < 300:
+                node.succeeded += 1
+            else:
+                node.failed += 1
+
     def start(self, node: Node) -> None:
         """An attempt on ``node`` (pinned or the only one) begins."""
         with self._lock:
@@ -274,23 +284,23 @@ class NodeSet:
             node.sent += 1
 
     def attempt(
-        self, node: Node, request: Request, options: ClientOptions, *, health: bool = True
+        self, node: Node, request: Request, options: ClientOptions
     ) -> Plan[Reply | httpx.HTTPError]:
         """Send ``request`` once to ``node`` (counted in flight already) and keep its score."""
         finished = False
         try:
             outcome = yield from transmit(request, options, node.base_url)
             finished = True
-            self.finish(node, outcome, health=health)
+            self.finish(node, outcome)
         finally:
             if not finished:  # the plan was closed mid-request (a batch stopped early)
-                self.finish(node, None, health=health)
+                self.finish(node, None)
         return outcome
 
-    def finish(self, node: Node, outcome: object, *, health: bool = True) -> None:
+    def finish(self, node: Node, outcome: object) -> None:
         """An attempt on ``node`` ended with ``outcome`` (None: abandoned); a node failure
-        takes it out of rotation (when ``health``: a client of one server has no rotation)."""
-        failed_node = health and is_node_failure(outcome)
+        takes it out of rotation."""
+        failed_node = is_node_failure(outcome)
         backoff = 0.0
         with self._lock:
             node.in_flight -= 1
@@ -484,35 +494,38 @@ def request_on(request: Request, node: Node) -> Request:
     return attrs.evolve(request, endpoint=f"{request.endpoint} on {node.display}")
 
 
-@attrs.frozen
 class Route:
-    """Where the requests of one call go: spread over the set, or pinned to ``pinned``."""
+    """Where the requests of one call go: spread over the set, or pinned to ``pinned``.
 
-    nodes: NodeSet
-    pinned: Node | None
+    Its answers are worked out once (a client's route serves every call): ``send`` reads
+    plain attributes on its hot path.
+    """
 
-    @property
-    def spread(self) -> bool:
+    __slots__ = ("base_url", "nodes", "pinned", "single", "spread", "target")
+
+    def __init__(self, nodes: NodeSet, pinned: Node | None) -> None:
+        self.nodes = nodes
+        self.pinned = pinned
+        self.single = nodes.single
+        self.spread = pinned is None and not nodes.single
         """Whether each request picks its node (several nodes, not pinned)."""
-        return self.pinned is None and not self.nodes.single
+        self.target = pinned if pinned is not None else nodes.nodes[0]
+        """The one node the requests go to when not spread (pinned, or the only one)."""
+        self.base_url = self.target.base_url
 
-    @property
-    def target(self) -> Node:
-        """The one node the requests go to (pinned, or the only one)."""
-        return self.pinned if self.pinned is not None else self.nodes.nodes[0]
+    def __repr__(self) -> str:
+        return f"Route(spread={self.spread}, target={self.target!r})"
 
     def named(self, request: Request) -> Request:
         """``request`` naming its node when the client has several (single: unchanged)."""
-        return request if self.nodes.single else request_on(request, self.target)
+        return request if self.single else request_on(request, self.target)
 
     def exchange(self, request: Request, options: ClientOptions) -> Plan[Reply | httpx.HTTPError]:
-        """One attempt on :attr:`target`, counted (and, among several, its health kept)."""
+        """One attempt on :attr:`target` of several nodes: in flight, scored, health kept."""
         node = self.target
         self.nodes.start(node)
-        outcome = yield from self.nodes.attempt(
-            node, request, options, health=not self.nodes.single
-        )
-        if isinstance(outcome, Reply) and not self.nodes.single:
+        outcome = yield from self.nodes.attempt(node, request, options)
+        if isinstance(outcome, Reply):
             return attrs.evolve(outcome, node=node.base_url)
         return outcome
 

@@ -181,6 +181,9 @@ def send(request: Request, options: ClientOptions, route: Route | None = None) -
         attempts += 1
         if route is None:
             outcome = yield from transmit(request, options)
+        elif route.single:  # the fast path of one server: counted, nothing to choose
+            outcome = yield from transmit(request, options, route.base_url)
+            route.nodes.tally(route.target, outcome)
         else:
             outcome = yield from route.exchange(request, options)
         error = attempt_error(outcome, request, options, attempts)

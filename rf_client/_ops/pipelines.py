@@ -36,7 +36,7 @@ from rf_client._ops.workflows import (
     workflow_ref,
 )
 from rf_client._plan import Plan, gather, offload, send
-from rf_client.errors import APIStatusError, InvalidParameterError
+from rf_client.errors import APIConnectionError, APIStatusError, InvalidParameterError
 
 if TYPE_CHECKING:
     from rf_api_v1.models import InitialisePipelinePayload
@@ -169,7 +169,10 @@ def on_pipeline_node(
     looked for on each server in turn (404 from the others), and remembered where found.
 
     Raises:
-        NotFoundError: No server knows the pipeline (the message names them all).
+        NotFoundError: Every server answered that it does not know the pipeline (the message
+            names them all).
+        APIConnectionError: It was not found on the others and this server could not be
+            reached.
     """
     if not ctx.route.spread:
         return (yield from plan(ctx))
@@ -178,6 +181,7 @@ def on_pipeline_node(
     if known is not None:
         return (yield from plan(ctx.on_node(known)))
     missing: APIStatusError | None = None
+    unreachable: APIConnectionError | None = None
     for node in nodes.nodes:
         try:
             result = yield from plan(ctx.on_node(node))
@@ -186,8 +190,13 @@ def on_pipeline_node(
                 raise
             missing = error
             continue
+        except APIConnectionError as error:  # a server that is down cannot be asked
+            unreachable = unreachable or error
+            continue
         nodes.remember_pipeline(pipeline_id, node.base_url)
         return result
+    if unreachable is not None:
+        raise unreachable  # the pipeline may run there: "not found" would be a guess
     assert missing is not None  # a set has at least one node
     raise type(missing)(
         f"pipeline {pipeline_id!r} is not running on any of the servers ({nodes.displays()}): "

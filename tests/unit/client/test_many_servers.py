@@ -498,3 +498,36 @@ def test_streams_spread_their_frames(servers: Callable[[], FakeServer], images_d
     assert total == len(frames)
     assert a.requests_to("POST", ROUTE)
     assert b.requests_to("POST", ROUTE)
+
+
+def test_a_down_server_does_not_hide_a_pipeline_running_on_another(
+    servers: Callable[[], FakeServer],
+) -> None:
+    alive = servers()
+    alive.on("GET", "/inference_pipelines/p/status", json_reply(200, STATUS))
+    client = InferenceHTTPClient([dead_url(), alive.url]).with_options(max_retries=0)
+    assert client.get_inference_pipeline_status("p") == STATUS
+    with pytest.raises(APIConnectionError):  # maybe on the unreachable one: no "not found"
+        client.get_inference_pipeline_status("other")
+
+
+# The rest of the surface over the set.
+
+
+def test_copies_contexts_and_the_typed_api_share_the_servers(
+    servers: Callable[[], FakeServer], images_dir: Path
+) -> None:
+    a, b = servers(), servers()
+    serve_model(a)
+    serve_model(b)
+    client = InferenceHTTPClient([a.url, b.url])
+    copy = client.with_options(max_retries=0)
+    image = str(images_dir / "chelsea.png")
+    with copy.use_model("coco/3"):
+        assert copy.infer(image)["image"]["width"] == 451
+    typed = client.typed.infer.object_detection(image, model_id="coco/3")
+    assert typed.image.width == 451
+    stats = client.node_stats()
+    assert stats == copy.node_stats()
+    assert sum(s.succeeded for s in stats) == 3  # one lookup (the copy shares the caches), two runs
+    assert len(a.requests_to("POST", ROUTE)) + len(b.requests_to("POST", ROUTE)) == 2
