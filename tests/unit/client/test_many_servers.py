@@ -21,6 +21,7 @@ from rf_client import (
 )
 from rf_client._nodes import FIRST_BACKOFF
 from tests.support.canned import serve_model
+from tests.support.clock import Clock
 from tests.support.fake_server import FakeServer, RecordedRequest, Reply, json_reply, reset
 from tests.unit.workflows.workflows_support import run_reply, specification
 
@@ -52,16 +53,6 @@ def dead_url() -> str:
     return url
 
 
-class Clock:
-    """Replaces the node set's clock: backoffs end when the test says so."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def hand_clock(client: InferenceHTTPClient) -> Clock:
     clock = Clock()
     client._pools.nodes._clock = clock
@@ -76,6 +67,19 @@ def held_until(gate: threading.Event) -> Callable[[RecordedRequest], Reply]:
         return run_reply([])
 
     return answer
+
+
+def serving_pair(
+    servers: Callable[[], FakeServer], concurrency: int
+) -> tuple[FakeServer, FakeServer, InferenceHTTPClient]:
+    """Two servers serving coco/3 and a client over both with ``concurrency`` requests."""
+    first, second = servers(), servers()
+    serve_model(first)
+    serve_model(second)
+    client = InferenceHTTPClient([first.url, second.url]).configure(
+        InferenceConfiguration(max_concurrent_requests=concurrency)
+    )
+    return first, second, client
 
 
 def paths(images_dir: Path, repeat: int = 1) -> list[str]:
@@ -131,12 +135,7 @@ def test_refusals_show_urls_without_credentials_or_query() -> None:
 def test_ties_alternate_and_every_node_gets_work(
     servers: Callable[[], FakeServer], images_dir: Path
 ) -> None:
-    a, b = servers(), servers()
-    serve_model(a)
-    serve_model(b)
-    client = InferenceHTTPClient([a.url, b.url]).configure(
-        InferenceConfiguration(max_concurrent_requests=1)
-    )
+    a, b, client = serving_pair(servers, concurrency=1)
     results = client.infer(paths(images_dir, 2), model_id="coco/3")
     assert [r["image"]["width"] for r in results] == WIDTHS * 2
     # One at a time: every choice is a tie, so the nodes alternate.
@@ -148,9 +147,7 @@ def test_ties_alternate_and_every_node_gets_work(
 
 
 def test_a_slow_node_gets_less_work(servers: Callable[[], FakeServer], images_dir: Path) -> None:
-    slow, fast = servers(), servers()
-    serve_model(slow)
-    serve_model(fast)
+    slow, fast, client = serving_pair(servers, concurrency=2)
     release = threading.Event()
     fast_done = 0
     lock = threading.Lock()
@@ -174,9 +171,6 @@ def test_a_slow_node_gets_less_work(servers: Callable[[], FakeServer], images_di
 
     slow.on("POST", ROUTE, handler=slow_answer)
     fast.on("POST", ROUTE, handler=fast_answer)
-    client = InferenceHTTPClient([slow.url, fast.url]).configure(
-        InferenceConfiguration(max_concurrent_requests=2)
-    )
     client.get_model_description("coco/3")  # the lookup goes to the slow node
     results = client.infer(paths(images_dir, 2), model_id="coco/3")
     assert [r["image"]["width"] for r in results] == WIDTHS * 2
@@ -209,9 +203,7 @@ def test_a_refusing_node_is_taken_out_and_its_request_re_sent_for_free(
 def test_a_node_dying_mid_batch_loses_nothing(
     servers: Callable[[], FakeServer], images_dir: Path
 ) -> None:
-    dying, healthy = servers(), servers()
-    serve_model(dying)
-    serve_model(healthy)
+    dying, healthy, client = serving_pair(servers, concurrency=4)
     served = 0
     lock = threading.Lock()
     answer = dying._route("POST", ROUTE)
@@ -226,9 +218,6 @@ def test_a_node_dying_mid_batch_loses_nothing(
         return answer.next_reply(request)
 
     dying.on("POST", ROUTE, handler=die_after_two)
-    client = InferenceHTTPClient([dying.url, healthy.url]).configure(
-        InferenceConfiguration(max_concurrent_requests=4)
-    )
     client.get_model_description("coco/3")
     results = client.infer(paths(images_dir, 4), model_id="coco/3")
     assert [r["image"]["width"] for r in results] == WIDTHS * 4
@@ -240,12 +229,7 @@ def test_a_node_dying_mid_batch_loses_nothing(
 def test_a_node_out_of_rotation_is_probed_after_its_backoff_and_rejoins(
     servers: Callable[[], FakeServer], images_dir: Path
 ) -> None:
-    flaky, steady = servers(), servers()
-    serve_model(flaky)
-    serve_model(steady)
-    client = InferenceHTTPClient([flaky.url, steady.url]).configure(
-        InferenceConfiguration(max_concurrent_requests=1)
-    )
+    flaky, steady, client = serving_pair(servers, concurrency=1)
     clock = hand_clock(client)
     client.get_model_description("coco/3")  # flaky answers; steady is next in turn
     answer = flaky._route("POST", ROUTE)
@@ -386,10 +370,7 @@ def test_load_model_goes_to_every_node_and_names_the_one_that_failed(
 def test_model_descriptions_are_cached_per_node(
     servers: Callable[[], FakeServer], images_dir: Path
 ) -> None:
-    a, b = servers(), servers()
-    serve_model(a)
-    serve_model(b)
-    client = InferenceHTTPClient([a.url, b.url])
+    a, b, client = serving_pair(servers, concurrency=1)
     client.infer([str(images_dir / "chelsea.png")] * 3, model_id="coco/3")
     first, second = client._pools.nodes.nodes
     assert first.cache.get("coco/3") is not None
@@ -486,12 +467,7 @@ def test_async_workflow_run_that_timed_out_is_not_repeated(
 
 
 def test_streams_spread_their_frames(servers: Callable[[], FakeServer], images_dir: Path) -> None:
-    a, b = servers(), servers()
-    serve_model(a)
-    serve_model(b)
-    client = InferenceHTTPClient([a.url, b.url]).configure(
-        InferenceConfiguration(max_concurrent_requests=1)
-    )
+    a, b, client = serving_pair(servers, concurrency=1)
     frames = list(client.infer_on_stream(str(images_dir), model_id="coco/3"))
     assert len(frames) == len(list(images_dir.glob("*.*"))) - 1  # the README is no frame
     total = len(a.requests_to("POST", ROUTE)) + len(b.requests_to("POST", ROUTE))
@@ -517,10 +493,7 @@ def test_a_down_server_does_not_hide_a_pipeline_running_on_another(
 def test_copies_contexts_and_the_typed_api_share_the_servers(
     servers: Callable[[], FakeServer], images_dir: Path
 ) -> None:
-    a, b = servers(), servers()
-    serve_model(a)
-    serve_model(b)
-    client = InferenceHTTPClient([a.url, b.url])
+    a, b, client = serving_pair(servers, concurrency=1)
     copy = client.with_options(max_retries=0)
     image = str(images_dir / "chelsea.png")
     with copy.use_model("coco/3"):

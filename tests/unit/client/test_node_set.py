@@ -6,16 +6,7 @@ import pytest
 
 from rf_client._http import Reply
 from rf_client._nodes import FIRST_BACKOFF, MAX_BACKOFF, NodeSet, is_node_failure
-
-
-class Clock:
-    """A clock the test moves by hand: no sleeping, no timing-dependent asserts."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.clock import Clock
 
 
 def ok() -> Reply:
