@@ -101,8 +101,8 @@ class SpreadCache(ModelDescriptionCache):
     """The caches of every node seen as one, for a call not pinned to a node.
 
     A description is a property of the model, the same on every node that serves it: any
-    node's entry serves. ``put`` goes to the node that answered (``Reply.node``), through
-    :meth:`NodeSet.cache_of`; ``forget`` reaches every node.
+    node's entry serves. ``get_model_description`` stores what a node answered in that
+    node's own cache (``ctx.on_node(node).model_cache``); ``forget`` reaches every node.
     """
 
     def __init__(self, nodes: Sequence[Node]) -> None:
@@ -118,8 +118,9 @@ class SpreadCache(ModelDescriptionCache):
         return None
 
     def put(self, model_id: str, description: Any) -> None:
-        """Remember ``description`` on the first node (callers know the node: ``cache_of``)."""
-        self._nodes[0].cache.put(model_id, description)
+        """Remember ``description`` for every node (when the node that answered is unknown)."""
+        for node in self._nodes:
+            node.cache.put(model_id, description)
 
     def forget(self, model_id: str | None = None) -> None:
         """Forget ``model_id`` (or everything) on every node."""
@@ -367,11 +368,6 @@ class NodeSet:
     def node_of(self, base_url: str | None) -> Node | None:
         """The node of ``base_url`` (as ``Reply.node`` gives it), or None."""
         return next((node for node in self.nodes if node.base_url == base_url), None)
-
-    def cache_of(self, base_url: str | None) -> ModelDescriptionCache:
-        """The model cache of the node of ``base_url``; the whole set's when unknown."""
-        node = self.node_of(base_url)
-        return self.cache if node is None else node.cache
 
     def remember_pipeline(self, pipeline_id: str, base_url: str | None) -> None:
         """``pipeline_id`` runs on the node of ``base_url``: its commands go there."""

@@ -320,6 +320,20 @@ def test_a_workflow_run_that_timed_out_is_not_re_sent_to_another_node(
     assert client.node_stats()[0].healthy is False
 
 
+def test_a_workflow_run_that_failed_with_500_is_not_re_sent(
+    servers: Callable[[], FakeServer],
+) -> None:
+    failing, other = servers(), servers()
+    failing.on("POST", "/workflows/run", json_reply(500, {"message": "sink failed"}))
+    other.on("POST", "/workflows/run", run_reply([]))
+    client = InferenceHTTPClient([failing.url, other.url])
+    with pytest.raises(InternalServerError, match=f"on {failing.url}"):
+        client.run_workflow(specification=specification("qr_and_barcode"))
+    assert len(failing.requests) == 1
+    assert other.requests == []
+    assert client.node_stats()[0].healthy is True  # a 500 says nothing about the node
+
+
 @pytest.mark.parametrize("refusal", ["connection", "503"])
 def test_a_workflow_run_the_node_refused_goes_to_another(
     servers: Callable[[], FakeServer], refusal: str
