@@ -11,6 +11,7 @@ from rf_client._batch import BatchOutcome, Outcome
 from rf_client._client_streams import OnError
 from rf_client._http import ClientOptions, RetryPolicy, URLImagePolicy
 from rf_client._images import ImageInput
+from rf_client._nodes import NodeStats
 from rf_client._ops.video import VideoReference
 from rf_client._ops.workflows import WorkflowImage
 from rf_client._streams import StreamInput
@@ -121,6 +122,7 @@ __all__ = [
     "ModelNotInitializedError",
     "ModelNotSelectedError",
     "ModelTaskTypeNotSupportedError",
+    "NodeStats",
     "NotFoundError",
     "OnError",
     "Outcome",

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import httpx
 
 from rf_client._batch import BatchOutcome
-from rf_client._context import CallContext, ModelDescriptionCache, mode_for_url
+from rf_client._context import CallContext, mode_for_url
 from rf_client._http import (
     DEFAULT_TIMEOUT,
     ClientOptions,
@@ -28,6 +28,7 @@ from rf_client._http import (
     RetryPolicy,
     URLImagePolicy,
 )
+from rf_client._nodes import NodeSet, NodeStats
 from rf_client._plan import AsyncDriver, Plan, SyncDriver
 from rf_client._redaction import (
     display_url,
@@ -38,7 +39,7 @@ from rf_client._redaction import (
 from rf_client._settings import (
     NOT_GIVEN,
     checked_api_key,
-    checked_api_url,
+    checked_api_urls,
     checked_configuration,
     make_options,
 )
@@ -111,10 +112,14 @@ def _limits() -> httpx.Limits:
 
 
 class _Pools:
-    """The connection pools one client (and its ``with_options`` copies) share."""
+    """The connection pools and servers one client (and its ``with_options`` copies) share."""
 
-    def __init__(self, api_url: str) -> None:
+    def __init__(self, api_urls: tuple[str, ...]) -> None:
+        api_url = api_urls[0]
         self.api_url = api_url
+        self.nodes = NodeSet(
+            api_urls, probe_path="/info" if mode_for_url(api_url) is HTTPClientMode.V1 else "/"
+        )
         self.sync_pool = _SyncPool()
         # Closes the open pool when the client is collected without close(). It holds the
         # pool holder, never these pools (which would keep them alive).
@@ -139,7 +144,11 @@ class BaseClient:
     """Configuration, state and request running shared by every method of the client.
 
     Args:
-        api_url: The server's base URL (``http://`` or ``https://`` with a host).
+        api_url: The server's base URL (``http://`` or ``https://`` with a host), or a
+            sequence of several servers' URLs (all self-hosted v1 or all hosted v0): each
+            request then goes to the healthy one with the fewest requests in flight, and one
+            that fails is taken out of rotation (see :mod:`rf_client._nodes` and the README's
+            "Many servers").
         api_key: The API key, or None. It is sent in the ``Authorization`` header (v1), plus
             the legacy query/body field where the transport asks for it, and never appears in
             messages, logs or reprs.
@@ -158,7 +167,7 @@ class BaseClient:
 
     def __init__(
         self,
-        api_url: str,
+        api_url: str | Sequence[str],
         api_key: str | None = None,
         *,
         timeout: httpx.Timeout | float | None = NOT_GIVEN,
@@ -167,7 +176,8 @@ class BaseClient:
         retry_policy: RetryPolicy | None = None,
     ) -> None:
         install_log_filters()
-        self._api_url = checked_api_url(api_url)
+        self._api_urls = checked_api_urls(api_url)
+        self._api_url = self._api_urls[0]
         self._api_key = checked_api_key(api_key)
         self._secrets_lock = threading.Lock()
         self._secrets: set[str] = set()
@@ -182,8 +192,7 @@ class BaseClient:
         self._options = make_options(
             ClientOptions(), timeout, max_retries, url_image_policy, retry_policy
         )
-        self._pools = _Pools(self._api_url)
-        self._model_cache = ModelDescriptionCache()
+        self._pools = _Pools(self._api_urls)
 
     def __del__(self) -> None:
         secrets: set[str] = getattr(self, "_secrets", set())
@@ -203,8 +212,9 @@ class BaseClient:
 
     def __repr__(self) -> str:
         state = self._state.current()
+        shown = [display_url(url, mark_credentials=True) for url in self._api_urls]
         return (
-            f"{type(self).__name__}(api_url={display_url(self._api_url, mark_credentials=True)!r}, "
+            f"{type(self).__name__}(api_url={shown[0] if len(shown) == 1 else shown!r}, "
             f"api_key={'***' if self._api_key else None}, "
             f"client_mode={state.mode.value!r}, selected_model={state.selected_model!r})"
         )
@@ -213,8 +223,21 @@ class BaseClient:
 
     @property
     def api_url(self) -> str:
-        """The server's base URL."""
+        """The server's base URL; the first one for a client of several servers."""
         return self._api_url
+
+    @property
+    def api_urls(self) -> tuple[str, ...]:
+        """Every server's base URL, in the order given (one for a client of one server)."""
+        return self._api_urls
+
+    def node_stats(self) -> tuple[NodeStats, ...]:
+        """Each server's counters and health so far, in the order of :attr:`api_urls`.
+
+        Shared with ``with_options`` copies (they use the same servers). For a client of one
+        server, the counters are kept too (it is never taken out of rotation).
+        """
+        return self._pools.nodes.stats()
 
     @property
     def inference_configuration(self) -> InferenceConfiguration:
@@ -370,7 +393,8 @@ class BaseClient:
             configuration=state.configuration,
             selected_model=state.selected_model,
             options=self._options,
-            model_cache=self._model_cache,
+            model_cache=self._pools.nodes.cache,
+            route=self._pools.nodes.route,
         )
 
     def _run(self, plan: Plan[T]) -> T:

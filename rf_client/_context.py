@@ -7,14 +7,13 @@ need no access to the client.
 
 from __future__ import annotations
 
-import threading
 import urllib.parse
-from typing import Any
 
 import attrs
 
 from rf_client._aliases import resolve_model_alias
 from rf_client._http import ClientOptions, Request
+from rf_client._nodes import ModelDescriptionCache, Node, Route
 from rf_client._redaction import redact
 from rf_client.config import ApiKeyTransport, HTTPClientMode, InferenceConfiguration
 from rf_client.errors import (
@@ -51,39 +50,13 @@ def mode_for_url(api_url: str) -> HTTPClientMode:
     return HTTPClientMode.V0 if host in HOSTED_V0_HOSTS else HTTPClientMode.V1
 
 
-class ModelDescriptionCache:
-    """Model descriptions (task type, input size) already fetched, per client, thread-safe.
-
-    Filled by ``get_model_description``; emptied for a model by ``load_model``,
-    ``unload_model`` or a failed request on it, and entirely by ``unload_all_models``.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: dict[str, Any] = {}
-
-    def get(self, model_id: str) -> Any | None:
-        """The cached description of ``model_id``, or None."""
-        with self._lock:
-            return self._entries.get(model_id)
-
-    def put(self, model_id: str, description: Any) -> None:
-        """Remember ``description`` for ``model_id``."""
-        with self._lock:
-            self._entries[model_id] = description
-
-    def forget(self, model_id: str | None = None) -> None:
-        """Forget ``model_id``'s description, or every description when None."""
-        with self._lock:
-            if model_id is None:
-                self._entries.clear()
-            else:
-                self._entries.pop(model_id, None)
-
-
 @attrs.frozen
 class CallContext:
-    """The client's state for one call. ``api_key`` never shows in ``repr``."""
+    """The client's state for one call. ``api_key`` never shows in ``repr``.
+
+    ``route`` says which servers its requests go to (``send(request, ctx.options,
+    ctx.route)``); ``model_cache`` is the cache of its node, or of the whole set.
+    """
 
     api_url: str
     api_key: str | None = attrs.field(repr=False)
@@ -92,6 +65,11 @@ class CallContext:
     selected_model: str | None
     options: ClientOptions
     model_cache: ModelDescriptionCache = attrs.field(repr=False)
+    route: Route = attrs.field(repr=False)
+
+    def on_node(self, node: Node) -> CallContext:
+        """This call's context with every request going to ``node`` (no failover)."""
+        return attrs.evolve(self, route=Route(self.route.nodes, node), model_cache=node.cache)
 
     @property
     def api_key_transport(self) -> ApiKeyTransport:

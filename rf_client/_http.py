@@ -354,12 +354,17 @@ class Request:
 
 @attrs.frozen(repr=False)
 class Reply:
-    """A server's answer: status, headers and the whole body. ``repr()`` omits the body."""
+    """A server's answer: status, headers and the whole body. ``repr()`` omits the body.
+
+    ``node`` is the base URL of the server that answered, for a client of several servers
+    (None for a client of one).
+    """
 
     status_code: int
     headers: Mapping[str, str]
     content: bytes
     endpoint: str
+    node: str | None = None
 
     @property
     def content_type(self) -> str:

@@ -53,6 +53,8 @@ from rf_client.errors import RFClientError
 if TYPE_CHECKING:
     import asyncio
 
+    from rf_client._nodes import Route
+
 T = TypeVar("T")
 
 logger = logging.getLogger("rf_client")
@@ -64,10 +66,14 @@ class Step:
 
 @attrs.frozen
 class Transmit(Step):
-    """Send ``request`` once. Result: a :class:`Reply` (any status) or the httpx error."""
+    """Send ``request`` once. Result: a :class:`Reply` (any status) or the httpx error.
+
+    A relative URL goes to ``base_url``, or to the driver's own base URL when it is None.
+    """
 
     request: Request
     options: ClientOptions
+    base_url: str | None = None
 
 
 @attrs.frozen
@@ -110,9 +116,12 @@ Plan = Generator[Step, Any, T]
 """A plan returning ``T``."""
 
 
-def transmit(request: Request, options: ClientOptions) -> Plan[Reply | httpx.HTTPError]:
-    """Send ``request`` once; the reply whatever its status, or the httpx error."""
-    result = yield Transmit(request, options)
+def transmit(
+    request: Request, options: ClientOptions, base_url: str | None = None
+) -> Plan[Reply | httpx.HTTPError]:
+    """Send ``request`` once (a relative URL to ``base_url``, else to the driver's); the reply
+    whatever its status, or the httpx error."""
+    result = yield Transmit(request, options, base_url)
     return cast("Reply | httpx.HTTPError", result)
 
 
@@ -142,7 +151,7 @@ def offload(function: Callable[[], T]) -> Plan[T]:
     return cast("T", result)
 
 
-def send(request: Request, options: ClientOptions) -> Plan[Reply]:
+def send(request: Request, options: ClientOptions, route: Route | None = None) -> Plan[Reply]:
     """Send ``request``, retrying transient failures; the successful reply (status < 300).
 
     Retries connection failures, timeouts, answers cut short and 408/429/500/502/503/504 with
@@ -151,6 +160,10 @@ def send(request: Request, options: ClientOptions) -> Plan[Reply]:
     request that is not idempotent, only when it never reached the server). The
     request is sent whole each time. Each retry is logged at INFO on the ``rf_client`` logger.
 
+    ``route`` says where a relative URL goes: None, the driver's base URL; else the client's
+    servers (:mod:`rf_client._nodes`): one server (or a request pinned to one) takes the loop
+    below, several spread the request and fail it over (``NodeSet.send_spread``).
+
     Raises:
         APIStatusError: The last attempt's error answer (4xx/5xx), as its status's subclass.
         APIConnectionError: The last attempt got no (complete) answer; APITimeoutError for a
@@ -158,37 +171,78 @@ def send(request: Request, options: ClientOptions) -> Plan[Reply]:
         ResponseValidationError: The server answered a redirect (3xx), which is not followed.
         InvalidParameterError: httpx cannot build the request from its values.
     """
+    if route is not None:
+        if route.spread:
+            return (yield from route.nodes.send_spread(request, options))
+        request = route.named(request)
     policy = options.retry
     attempts = 0
     while True:
         attempts += 1
-        outcome = yield from transmit(request, options)
-        if isinstance(outcome, Reply):
-            if outcome.status_code < 300:
-                return outcome
-            if outcome.status_code < 400:
-                raise redirect_error(outcome)
-            error: RFClientError = status_error(outcome, attempts)
+        if route is None:
+            outcome = yield from transmit(request, options)
+        elif route.single:  # the fast path of one server: counted, nothing to choose
+            outcome = yield from transmit(request, options, route.base_url)
+            route.nodes.tally(route.target, outcome)
         else:
-            error = transport_error(outcome, request, attempts, _timeout_of(request, options))
-        if not (request.retryable and is_retryable(error) and attempts <= policy.max_retries):
-            raise error
-        if not (request.idempotent or never_processed(outcome)):
+            outcome = yield from route.exchange(request, options)
+        error = attempt_error(outcome, request, options, attempts)
+        if error is None:
+            return cast("Reply", outcome)
+        if not (may_repeat(request, outcome, error) and attempts <= policy.max_retries):
             raise error
         wait = policy.delay(attempts, retry_after_of(error))
-        if logger.isEnabledFor(logging.INFO):
-            logger.info(
-                "Retrying %s in %.2f s (attempt %d of %d): %s",
-                request.endpoint,
-                wait,
-                attempts + 1,
-                policy.max_retries + 1,
-                _retry_reason(error),
-            )
+        log_retry(request, wait, attempts, policy.max_retries, error)
         yield from sleep(wait)
 
 
-def _retry_reason(error: RFClientError) -> str:
+def attempt_error(
+    outcome: Reply | httpx.HTTPError, request: Request, options: ClientOptions, attempts: int
+) -> RFClientError | None:
+    """The rf-client error of one attempt (None for a success, status < 300).
+
+    Raises:
+        ResponseValidationError: The answer is a redirect, which is never retried.
+    """
+    if isinstance(outcome, Reply):
+        if outcome.status_code < 300:
+            return None
+        if outcome.status_code < 400:
+            raise redirect_error(outcome)
+        return status_error(outcome, attempts)
+    return transport_error(outcome, request, attempts, _timeout_of(request, options))
+
+
+def may_repeat(request: Request, outcome: object, error: RFClientError) -> bool:
+    """Whether a failed attempt may be sent again (to the same server or another one).
+
+    A transient failure of a retryable request, and, for a request that is not idempotent,
+    only one the server never acted on (:func:`never_processed`).
+    """
+    return (
+        request.retryable
+        and is_retryable(error)
+        and (request.idempotent or never_processed(outcome))
+    )
+
+
+def log_retry(
+    request: Request, wait: float, attempts: int, max_retries: int, error: RFClientError
+) -> None:
+    """Log a retry after a backoff at INFO on the ``rf_client`` logger."""
+    if logger.isEnabledFor(logging.INFO):
+        logger.info(
+            "Retrying %s in %.2f s (attempt %d of %d): %s",
+            request.endpoint,
+            wait,
+            attempts + 1,
+            max_retries + 1,
+            retry_reason(error),
+        )
+
+
+def retry_reason(error: RFClientError) -> str:
+    """Why an attempt failed, for a log line: its status or its error class."""
     status = getattr(error, "status_code", None)
     return f"status {status}" if status is not None else type(error).__name__
 
@@ -354,7 +408,7 @@ class SyncDriver:
 
     def _execute(self, step: Step) -> Any:
         if isinstance(step, Transmit):
-            return self._transmit(step.request, step.options)
+            return self._transmit(step.request, step.options, step.base_url or self._base_url)
         if isinstance(step, Sleep):
             time.sleep(step.seconds)
             return None
@@ -366,8 +420,10 @@ class SyncDriver:
             return step.function()
         raise TypeError(f"unknown plan step {step!r}")
 
-    def _transmit(self, request: Request, options: ClientOptions) -> Reply | httpx.HTTPError:
-        built = _build(self._http, request, options, self._base_url)
+    def _transmit(
+        self, request: Request, options: ClientOptions, base_url: str
+    ) -> Reply | httpx.HTTPError:
+        built = _build(self._http, request, options, base_url)
         if isinstance(built, RequestNotSendable):
             return built
         return self._exchange(request, built)
@@ -396,7 +452,7 @@ class SyncDriver:
         """
         if isinstance(step, Transmit):
             request = step.request
-            built = _build(self._http, request, step.options, self._base_url)
+            built = _build(self._http, request, step.options, step.base_url or self._base_url)
             if isinstance(built, RequestNotSendable):
                 return built
             return functools.partial(self._exchange, request, built)
@@ -615,7 +671,7 @@ class AsyncDriver:
         import asyncio
 
         if isinstance(step, Transmit):
-            return await self._transmit(step.request, step.options)
+            return await self._transmit(step.request, step.options, step.base_url or self._base_url)
         if isinstance(step, Sleep):
             await asyncio.sleep(step.seconds)
             return None
@@ -637,9 +693,11 @@ class AsyncDriver:
             return await asyncio.to_thread(step.function)
         raise TypeError(f"unknown plan step {step!r}")
 
-    async def _transmit(self, request: Request, options: ClientOptions) -> Reply | httpx.HTTPError:
+    async def _transmit(
+        self, request: Request, options: ClientOptions, base_url: str
+    ) -> Reply | httpx.HTTPError:
         http = await self._http()
-        built = _build(http, request, options, self._base_url)
+        built = _build(http, request, options, base_url)
         if isinstance(built, RequestNotSendable):
             return built
         try:
@@ -731,9 +789,13 @@ __all__ = [
     "Step",
     "SyncDriver",
     "Transmit",
+    "attempt_error",
     "gather",
+    "log_retry",
+    "may_repeat",
     "offload",
     "resolve_host",
+    "retry_reason",
     "send",
     "sleep",
     "transmit",

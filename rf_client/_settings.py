@@ -7,11 +7,13 @@ a secret's value) before anything is sent.
 from __future__ import annotations
 
 import urllib.parse
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
 import httpx
 
+from rf_client._context import mode_for_url
 from rf_client._http import ClientOptions, RetryPolicy, URLImagePolicy, check_timeout
 from rf_client._redaction import display_url
 from rf_client._url_images import host_name_problem
@@ -52,6 +54,41 @@ def checked_api_url(api_url: object) -> str:
         f"api_url must be an http(s) URL with a host, such as 'http://localhost:9001', not "
         f"{shown}{problem}."
     )
+
+
+def checked_api_urls(api_url: object) -> tuple[str, ...]:
+    """The base URLs of a client: one ``api_url`` string, or a sequence of them (several servers).
+
+    Each is checked as :func:`checked_api_url` does. A sequence must be non-empty, without
+    duplicates (after stripping), and all of one API: every URL a hosted v0 host or none.
+
+    Raises:
+        InvalidParameterError: Naming the URLs in display form (no user info, no query).
+    """
+    if (
+        isinstance(api_url, str)
+        or not isinstance(api_url, Sequence)
+        or isinstance(api_url, bytes | bytearray | memoryview)
+    ):
+        return (checked_api_url(api_url),)
+    urls = tuple(checked_api_url(url) for url in api_url)
+    if not urls:
+        raise InvalidParameterError(
+            "api_url is an empty list: give one server's URL (a string) or a list of several, "
+            "such as ['http://10.0.0.1:9001', 'http://10.0.0.2:9001']."
+        )
+    shown = ", ".join(_shown_api_url(url) for url in urls)
+    if len(set(urls)) != len(urls):
+        raise InvalidParameterError(
+            f"api_url lists a server twice ({shown}): give each server once (a server that "
+            "should take more work gets it by answering faster)."
+        )
+    if len({mode_for_url(url) for url in urls}) > 1:
+        raise InvalidParameterError(
+            f"api_url mixes the hosted API (v0) with self-hosted servers (v1) ({shown}): one "
+            "client spreads its requests over servers of one API; make one client per API."
+        )
+    return urls
 
 
 def _shown_api_url(api_url: str) -> str:

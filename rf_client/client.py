@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from rf_client._client_core_models import CoreModelsMixin
@@ -34,8 +35,13 @@ class InferenceHTTPClient(
     ``None`` for none) and transient failures are retried (``max_retries=``, default 2).
     The API key never appears in messages, logs or reprs.
 
+    Several servers (all self-hosted, or all the hosted API) make one client that spreads its
+    requests over them (``api_url=["http://10.0.0.1:9001", "http://10.0.0.2:9001"]``): each
+    request goes to the healthy server with the fewest requests in flight, one that fails is
+    taken out of rotation and its request re-sent on another (README, "Many servers").
+
     Args:
-        api_url: The server's base URL.
+        api_url: The server's base URL, or a list (any sequence) of several servers' URLs.
         api_key: Your Roboflow API key, if the server needs one.
         timeout: Seconds, an ``httpx.Timeout``, or None for no timeout.
         max_retries: Retries of a failed request (connection errors, timeouts, 408, 429, 5xx).
@@ -47,8 +53,8 @@ class InferenceHTTPClient(
     """
 
     @classmethod
-    def init(cls, api_url: str, api_key: str | None = None) -> InferenceHTTPClient:
-        """A new client (the same as calling the class)."""
+    def init(cls, api_url: str | Sequence[str], api_key: str | None = None) -> InferenceHTTPClient:
+        """A new client (the same as calling the class); ``api_url`` may list several servers."""
         return cls(api_url=api_url, api_key=api_key)
 
     @functools.cached_property

@@ -216,7 +216,8 @@ class InferenceConfiguration:
         default_max_input_size: Downsizing limit when the model's input size is unknown.
         disable_active_learning: Keep images out of Active Learning.
         active_learning_target_dataset: Project Active Learning registers images in.
-        max_concurrent_requests: Requests in flight at once (at least 1).
+        max_concurrent_requests: Requests in flight at once (at least 1); for a client of
+            several servers the total over all of them, spread to the least busy.
         max_batch_size: Images per request (at least 1; v0 always sends one).
         source: Where requests come from, for model monitoring.
         source_info: More detail on the source.

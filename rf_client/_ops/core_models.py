@@ -117,7 +117,7 @@ def post(
     kwargs = generated_v1(operation).build_request_kwargs(*path, body=body)
     request = ctx.authorised(Request.from_generated(kwargs).with_params(core_query(ctx)))
     try:
-        reply = yield from send(request, ctx.options)
+        reply = yield from send(request, ctx.options, ctx.route)
     except APIStatusError as error:
         if advise is not None:
             advise(error)

@@ -322,7 +322,7 @@ def send_v1_request(
     # enums that to_dict expects, exactly as a server-side parser would.
     body = getattr(models, route.request_model).from_dict(fields)
     kwargs = generated_v1(route.operation).build_request_kwargs(body=body, **billing_query(ctx))
-    reply = yield from send(ctx.authorised(Request.from_generated(kwargs)), ctx.options)
+    reply = yield from send(ctx.authorised(Request.from_generated(kwargs)), ctx.options, ctx.route)
     data = reply.json()
     predictions = data if isinstance(data, list) else [data]
     if len(predictions) != len(prepared):
@@ -447,7 +447,7 @@ def infer_v0_request(
     kwargs = operation.build_request_kwargs(
         project, version, body=image.base64(), **v0_query_arguments(ctx)
     )
-    reply = yield from send(ctx.authorised(Request.from_generated(kwargs)), ctx.options)
+    reply = yield from send(ctx.authorised(Request.from_generated(kwargs)), ctx.options, ctx.route)
     if reply.content_type.startswith("image/"):
         visualization = {"visualization": base64.b64encode(reply.content).decode("ascii")}
         return (yield from shape_predictions(shape, [visualization], [None], reply.endpoint))[0]

@@ -4,6 +4,11 @@ The server reads a video file, stream or camera itself, runs a workflow on its f
 buffers the results, which the client consumes. Pipelines need a server started with
 ``ENABLE_STREAM_API=True``; elsewhere the routes answer 404.
 
+A client of several servers starts a pipeline on one of them (as any request) and remembers
+where: the pipeline's status, commands and results go to that server. An id it did not start
+(another client's, say) is looked for on every server in turn (the others answer 404), then
+remembered. Listing asks every server and answers the union of their ids.
+
 The API key travels like everywhere else: in the ``Authorization`` header, and (legacy or both
 transports) in the start request's body or, for the routes without a body field, the
 ``api_key`` query parameter.
@@ -11,11 +16,13 @@ transports) in the start request's body or, for the routes without a body field,
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar, get_args
 
 import attrs
 
+from rf_client._batch import BatchOutcome
 from rf_client._context import CallContext
 from rf_client._http import Request
 from rf_client._ops.workflows import (
@@ -28,8 +35,8 @@ from rf_client._ops.workflows import (
     check_text,
     workflow_ref,
 )
-from rf_client._plan import Plan
-from rf_client.errors import InvalidParameterError
+from rf_client._plan import Plan, gather, offload, send
+from rf_client.errors import APIConnectionError, APIStatusError, InvalidParameterError
 
 if TYPE_CHECKING:
     from rf_api_v1.models import InitialisePipelinePayload
@@ -138,7 +145,68 @@ def start_pipeline(ctx: CallContext, start: PipelineStart, parse: Parse[T]) -> P
     body = _initialise_payload(ctx, start)
     # Not idempotent: a repeat after a lost answer would start a second, orphaned pipeline.
     request = Request.from_generated(operation.build_request_kwargs(body=body), idempotent=False)
-    return (yield from call_json(ctx, request, parse))
+    reply = yield from send(ctx.authorised(request), ctx.options, ctx.route)
+    data = reply.json()
+    started = _pipeline_id_of(data)
+    if ctx.route.spread and started is not None:
+        ctx.route.nodes.remember_pipeline(started, reply.node)
+    return (yield from offload(lambda: parse(data, reply.endpoint)))
+
+
+def _pipeline_id_of(data: object) -> str | None:
+    """The ``context.pipeline_id`` of a start answer, if it has one."""
+    context = data.get("context") if isinstance(data, dict) else None
+    pipeline_id = context.get("pipeline_id") if isinstance(context, dict) else None
+    return pipeline_id if isinstance(pipeline_id, str) and pipeline_id else None
+
+
+def on_pipeline_node(
+    ctx: CallContext, pipeline_id: str, plan: Callable[[CallContext], Plan[T]]
+) -> Plan[T]:
+    """``plan`` on the server running ``pipeline_id`` (one server: on it).
+
+    Among several servers: on the one that started it; an id not started by this client is
+    looked for on each server in turn (404 from the others), and remembered where found.
+
+    Raises:
+        NotFoundError: Every server answered that it does not know the pipeline (the message
+            names them all).
+        APIConnectionError: It was not found on the others and this server could not be
+            reached.
+    """
+    if not ctx.route.spread:
+        return (yield from plan(ctx))
+    nodes = ctx.route.nodes
+    known = nodes.pipeline_node(pipeline_id)
+    if known is not None:
+        return (yield from plan(ctx.on_node(known)))
+    missing: APIStatusError | None = None
+    unreachable: APIConnectionError | None = None
+    for node in nodes.nodes:
+        try:
+            result = yield from plan(ctx.on_node(node))
+        except APIStatusError as error:
+            if error.status_code != 404:
+                raise
+            missing = error
+            continue
+        except APIConnectionError as error:  # a server that is down cannot be asked
+            unreachable = unreachable or error
+            continue
+        nodes.remember_pipeline(pipeline_id, node.base_url)
+        return result
+    if unreachable is not None:
+        raise unreachable  # the pipeline may run there: "not found" would be a guess
+    assert missing is not None  # a set has at least one node
+    raise type(missing)(
+        f"pipeline {pipeline_id!r} is not running on any of the servers ({nodes.displays()}): "
+        "check the id (start_inference_pipeline_with_workflow() answers it; "
+        "list_inference_pipelines() lists the running ones).",
+        404,
+        missing.api_message,
+        endpoint=missing.endpoint,
+        body=missing.body,
+    )
 
 
 def _initialise_payload(ctx: CallContext, start: PipelineStart) -> InitialisePipelinePayload:
@@ -224,15 +292,42 @@ def list_pipelines(ctx: CallContext, parse: Parse[T]) -> Plan[T]:
     """``GET /inference_pipelines/list``: the ids of the pipelines running on the server."""
     from rf_api_v1.api.pipelines import list_pipelines as operation
 
-    return (yield from call_json(ctx, _with_key(ctx, operation.build_request_kwargs()), parse))
+    request = ctx.authorised(_with_key(ctx, operation.build_request_kwargs()))
+    if not ctx.route.spread:
+        return (yield from call_json(ctx, request, parse))
+    nodes = ctx.route.nodes.nodes
+    plans = [send(request, ctx.options, ctx.on_node(node).route) for node in nodes]
+    outcomes = yield from gather(plans, len(nodes))
+    BatchOutcome(outcomes).raise_first_error()
+    replies = [outcome.unwrap() for outcome in outcomes]
+    merged: dict[str, Any] = {}
+    ids: list[str] = []
+    for reply in replies:
+        data = reply.json()
+        if not isinstance(data, dict):
+            return (yield from offload(functools.partial(parse, data, reply.endpoint)))  # refused
+        merged = merged or dict(data)
+        found = data.get("pipelines")
+        for pipeline_id in found if isinstance(found, list) else []:
+            if isinstance(pipeline_id, str) and pipeline_id not in ids:
+                ids.append(pipeline_id)
+                ctx.route.nodes.remember_pipeline(pipeline_id, reply.node)
+    merged["pipelines"] = ids
+    endpoint = replies[0].endpoint
+    return (yield from offload(lambda: parse(merged, endpoint)))
 
 
 def pipeline_status(ctx: CallContext, pipeline_id: object, parse: Parse[T]) -> Plan[T]:
     """``GET /inference_pipelines/{id}/status``: the pipeline's state and its sources' report."""
     from rf_api_v1.api.pipelines import get_pipeline_status as operation
 
-    kwargs = operation.build_request_kwargs(check_pipeline_id(pipeline_id))
-    return (yield from call_json(ctx, _with_key(ctx, kwargs), parse))
+    identifier = check_pipeline_id(pipeline_id)
+    request = _with_key(ctx, operation.build_request_kwargs(identifier))
+    return (
+        yield from on_pipeline_node(
+            ctx, identifier, lambda node_ctx: call_json(node_ctx, request, parse)
+        )
+    )
 
 
 def pipeline_command(
@@ -246,9 +341,16 @@ def pipeline_command(
         "resume": resume_pipeline,
         "terminate": terminate_pipeline,
     }
-    kwargs = operations[command].build_request_kwargs(check_pipeline_id(pipeline_id))
+    identifier = check_pipeline_id(pipeline_id)
+    kwargs = operations[command].build_request_kwargs(identifier)
     # A repeated terminate fails with 404 after the first one worked: not idempotent.
-    return (yield from call_json(ctx, _with_key(ctx, kwargs, idempotent=False), parse))
+    request = _with_key(ctx, kwargs, idempotent=False)
+    result = yield from on_pipeline_node(
+        ctx, identifier, lambda node_ctx: call_json(node_ctx, request, parse)
+    )
+    if command == "terminate":
+        ctx.route.nodes.forget_pipeline(identifier)
+    return result
 
 
 def consume_result(
@@ -268,7 +370,12 @@ def consume_result(
     )
     # Consuming empties the server's buffer: a repeat would return the next results and lose
     # the ones whose answer did not arrive.
-    return (yield from call_json(ctx, _with_key(ctx, kwargs, idempotent=False), parse))
+    request = _with_key(ctx, kwargs, idempotent=False)
+    return (
+        yield from on_pipeline_node(
+            ctx, identifier, lambda node_ctx: call_json(node_ctx, request, parse)
+        )
+    )
 
 
 def _with_key(ctx: CallContext, kwargs: Mapping[str, Any], *, idempotent: bool = True) -> Request:

@@ -343,7 +343,9 @@ def infer_on_video_v1(
     )
     kwargs = infer_action_recognition.build_request_kwargs(body=body, **billing_query(ctx))
     try:
-        reply = yield from send(ctx.authorised(Request.from_generated(kwargs)), ctx.options)
+        reply = yield from send(
+            ctx.authorised(Request.from_generated(kwargs)), ctx.options, ctx.route
+        )
     except APIStatusError as error:
         forget_if_gone(ctx, model, error)
         raise
@@ -380,5 +382,5 @@ def infer_on_video_v0(
     else:
         arguments["body"] = yield from offload(lambda: read_clip_base64(clip))
     kwargs = infer.build_request_kwargs(project, version, **arguments)
-    reply = yield from send(ctx.authorised(Request.from_generated(kwargs)), ctx.options)
+    reply = yield from send(ctx.authorised(Request.from_generated(kwargs)), ctx.options, ctx.route)
     return parse(reply.json(), reply.endpoint)

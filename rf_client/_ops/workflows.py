@@ -371,7 +371,7 @@ def run_workflow(ctx: CallContext, run: WorkflowRun, parse: Parse[T]) -> Plan[T]
         workflow_version_id=version_id,
         legacy=run.legacy_endpoints,
     )
-    reply = yield from send(request, ctx.options)
+    reply = yield from send(request, ctx.options, ctx.route)
     data = reply.json()
     workflow_outputs(data, reply.endpoint)
     if enable_profiling:
@@ -562,6 +562,6 @@ def get_execution_engine_versions(ctx: CallContext, parse: Parse[T]) -> Plan[T]:
 
 def call_json(ctx: CallContext, request: Request, parse: Parse[T]) -> Plan[T]:
     """Send ``request`` (authorised, with retries); its JSON answer parsed off the event loop."""
-    reply = yield from send(ctx.authorised(request), ctx.options)
+    reply = yield from send(ctx.authorised(request), ctx.options, ctx.route)
     data = reply.json()
     return (yield from offload(lambda: parse(data, reply.endpoint)))

@@ -39,7 +39,11 @@ def connection_parent() -> Parser:
     group.add_argument(
         "--api-url",
         metavar="URL",
-        help=f"the inference server (env {API_URL_ENV}; default {DEFAULT_API_URL})",
+        action="append",
+        help=(
+            f"the inference server (env {API_URL_ENV}; default {DEFAULT_API_URL}); repeat it or "
+            "separate URLs with commas to spread the requests over several servers"
+        ),
     )
     group.add_argument(
         "--api-key",
@@ -83,6 +87,23 @@ def api_key_of(args: argparse.Namespace) -> str | None:
     return key
 
 
+def api_urls_of(args: argparse.Namespace) -> list[str]:
+    """The servers: every ``--api-url`` (each may list several, comma-separated), else
+    ``ROBOFLOW_API_URL`` (comma-separated too), else the default.
+
+    Raises:
+        UsageError: A comma leaves an empty URL (``a,,b``, a trailing comma).
+    """
+    given: list[str] = args.api_url or [os.environ.get(API_URL_ENV) or DEFAULT_API_URL]
+    urls = [part.strip() for value in given for part in value.split(",")]
+    if not all(urls):
+        raise UsageError(
+            "--api-url: an empty URL between commas; give URLs like "
+            "http://10.0.0.1:9001,http://10.0.0.2:9001 (or repeat --api-url)."
+        )
+    return urls
+
+
 def client_from_args(args: argparse.Namespace) -> InferenceHTTPClient:
     """A client for the server and options of a parsed command line.
 
@@ -91,12 +112,14 @@ def client_from_args(args: argparse.Namespace) -> InferenceHTTPClient:
     """
     if args.api_v0 and args.api_v1:
         raise UsageError("--api-v0 and --api-v1 exclude each other: give one.")
-    url = args.api_url or os.environ.get(API_URL_ENV) or DEFAULT_API_URL
+    urls = api_urls_of(args)
     options: dict[str, Any] = {"max_retries": args.max_retries}
     if args.timeout is not None:
         options["timeout"] = args.timeout
     try:
-        client = InferenceHTTPClient(url, api_key_of(args), **options)
+        client = InferenceHTTPClient(
+            urls[0] if len(urls) == 1 else urls, api_key_of(args), **options
+        )
     except InvalidParameterError as error:
         raise UsageError(f"--api-url: {error}") from None
     if args.api_v0:

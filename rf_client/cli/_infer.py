@@ -13,7 +13,7 @@ from rf_client.cli._connection import client_from_args
 from rf_client.cli._emit import Emitter
 from rf_client.cli._inputs import expand_inputs
 from rf_client.cli._job import InferJob
-from rf_client.cli._progress import Progress
+from rf_client.cli._progress import Progress, per_server
 from rf_client.cli._targets import ModelTarget, target_from_args
 from rf_client.config import DEFAULT_IMAGE_EXTENSIONS
 from rf_client.errors import InvalidParameterError
@@ -55,6 +55,9 @@ def run_infer(args: argparse.Namespace, out: TextIO, err: TextIO, secrets: list[
         emitter.finish()
         client.close()
     if not args.quiet:
+        servers = per_server(client.node_stats())
+        if servers is not None:
+            err.write(f"rf-client: {servers}\n")
         err.write(f"rf-client: {progress.summary()}\n")
         if folder is not None and emitter.files:
             count = len(emitter.files)

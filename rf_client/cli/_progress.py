@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable
-from typing import TextIO
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from rf_client._nodes import NodeStats
 
 MIN_ITEMS_FOR_BAR = 4
 """Jobs with fewer items than this (when the count is known) show no bar."""
@@ -140,3 +143,16 @@ class Progress:
         return (
             f"{self.done} {noun}, {self.failed} failed, {rate:.1f} items/s, {elapsed:.2f} s elapsed"
         )
+
+
+def per_server(stats: Sequence[NodeStats]) -> str | None:
+    """``"per server: http://a:9001 6 ok, http://b:9001 3 ok 1 failed (out of rotation)"``;
+    None for a single server (the summary says it all)."""
+    if len(stats) < 2:
+        return None
+    parts = []
+    for node in stats:
+        failed = f" {node.failed} failed" if node.failed else ""
+        down = "" if node.healthy else " (out of rotation)"
+        parts.append(f"{node.url} {node.succeeded} ok{failed}{down}")
+    return "per server: " + ", ".join(parts)

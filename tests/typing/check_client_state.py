@@ -17,6 +17,7 @@ from rf_client import (
     HTTPClientMode,
     InferenceConfiguration,
     InferenceHTTPClient,
+    NodeStats,
     RetryPolicy,
     RFClientError,
     URLImagePolicy,
@@ -43,11 +44,21 @@ def check_construction() -> None:
     assert_type(client.with_options(timeout=2.5, max_retries=3), InferenceHTTPClient)
     assert_type(client.with_options(timeout=None), InferenceHTTPClient)
     assert_type(MyClient("http://localhost:9001").with_options(max_retries=1), MyClient)
+    servers = InferenceHTTPClient(["http://10.0.0.1:9001", "http://10.0.0.2:9001"], "key")
+    assert_type(servers, InferenceHTTPClient)
+    assert_type(
+        InferenceHTTPClient.init(api_url=("http://a:9001", "http://b:9001")), InferenceHTTPClient
+    )
 
 
 def check_state(client: InferenceHTTPClient, mine: MyClient) -> None:
     """Properties and chainable setters."""
     assert_type(client.api_url, str)
+    assert_type(client.api_urls, tuple[str, ...])
+    assert_type(client.node_stats(), tuple[NodeStats, ...])
+    assert_type(client.node_stats()[0].url, str)
+    assert_type(client.node_stats()[0].in_flight, int)
+    assert_type(client.node_stats()[0].healthy, bool)
     assert_type(client.inference_configuration, InferenceConfiguration)
     assert_type(client.client_mode, HTTPClientMode)
     assert_type(client.selected_model, str | None)
