@@ -72,7 +72,14 @@ regen-workflows: $(STAMP)
 
 # The end-to-end suite against the real inference 1.8.3 server (installed on first use, about
 # 7 GB and 4 minutes, cached outside the clone); one server per session, always stopped.
-e2e: $(STAMP)
+# Ray Data (the rf-client[ray] extra, about 150 MB of wheels) is installed for it only: the
+# unit suite and the dev extra stay without it.
+RAY_STAMP := $(VENV)/.ray-installed
+$(RAY_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[ray]"
+	touch $(RAY_STAMP)
+
+e2e: $(STAMP) $(RAY_STAMP)
 	$(BIN)/pytest tests/e2e -p no:cacheprovider
 
 # The README's first command: a real job through rf-client (the CLI) against the real server:
