@@ -2,8 +2,9 @@
 
 ``real_server`` installs the server if needed (minutes, once per machine), builds the four
 offline models into a temporary folder, starts ONE server on a free loopback port and
-stops it when the session ends, checking that its process is gone. Any failure fails the
-tests loudly with the relevant log; they are skipped only when ``RF_CLIENT_SKIP_E2E=1``.
+stops it when the session ends, checking that its process is gone; ``second_real_server``
+starts another on the same models for jobs over several servers. Any failure fails the tests
+loudly with the relevant log; they are skipped only when ``RF_CLIENT_SKIP_E2E=1``.
 """
 
 from __future__ import annotations
@@ -66,6 +67,22 @@ def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer
         pytest.fail(f"could not start the real inference server:\n{error}", pytrace=False)
     try:
         yield RealServer(url=handle.url, models_dir=models.models_dir, handle=handle)
+    finally:
+        server.stop()
+    assert not process_exists(handle.pid), f"server process {handle.pid} survived stop()"
+
+
+@pytest.fixture(scope="session")
+def second_real_server(real_server: RealServer) -> Iterator[RealServer]:
+    """A second real server on the same offline models (for jobs over several servers),
+    started on first use, once per session, and always stopped at the end."""
+    server = LocalServer(models_dir=real_server.models_dir)
+    try:
+        handle = server.start()
+    except ServerManagementError as error:
+        pytest.fail(f"could not start the second real inference server:\n{error}", pytrace=False)
+    try:
+        yield RealServer(url=handle.url, models_dir=real_server.models_dir, handle=handle)
     finally:
         server.stop()
     assert not process_exists(handle.pid), f"server process {handle.pid} survived stop()"
