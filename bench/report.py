@@ -109,6 +109,27 @@ def evaluate(found: dict[str, Any]) -> list[TargetResult]:
                         note=f"a ratio >= {1 - REAL_SERVER_TOLERANCE:.2f} counts as a tie",
                     )
                 )
+    nodes = found.get("nodes")
+    if nodes is not None:
+        targets.append(
+            check(
+                "nodes-speedup",
+                "one client over three nodes vs one node, same concurrency: >= 2.7x",
+                nodes["speedup_three_over_one"],
+                ">=",
+                2.7,
+            )
+        )
+        targets.append(
+            check(
+                "nodes-complete",
+                "three nodes, one killed mid-batch or dead from the start: every result back, "
+                "in order (1 = yes)",
+                1.0 if nodes["all_complete_in_order"] else 0.0,
+                ">=",
+                1.0,
+            )
+        )
     return targets
 
 
@@ -160,7 +181,7 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {target['requirement']} | {measured}{note} | {_verdict(target['passed'])} |"
         )
     lines += _import_section(found) + _throughput_section(found) + _numpy_section(found)
-    lines += _stream_section(found) + _real_section(found)
+    lines += _stream_section(found) + _real_section(found) + _nodes_section(found)
     if FINDINGS.exists():
         lines += ["", FINDINGS.read_text().rstrip()]
     return "\n".join(lines) + "\n"
@@ -390,4 +411,47 @@ def _real_section(found: dict[str, Any]) -> list[str]:
                 f"{_range(rates[SDK][concurrency], 1)} | "
                 f"{_range(entry['paired_ratios'][concurrency], 2)} |"
             )
+    return lines
+
+
+_NODE_SCENARIOS = {
+    "one_node": "one node",
+    "three_nodes": "three nodes",
+    "node_killed_mid_batch": "three nodes, one killed (SIGKILL) a third of the way in",
+    "node_dead_from_start": "three nodes, one dead from the start",
+}
+
+
+def _nodes_section(found: dict[str, Any]) -> list[str]:
+    data = found.get("nodes")
+    if data is None:
+        return []
+    lines = [
+        "",
+        "## 7. One client over several servers (rf-client only)",
+        "",
+        f"`bench/nodes.py`: loopback node processes that each answer one inference at a time "
+        f"after {data['latency_ms']:.0f} ms (at most {1000 / data['latency_ms']:.0f} images/s "
+        f"per node); one rf-client, `max_concurrent_requests={data['max_concurrent_requests']}`, "
+        f"`max_batch_size=1`, {data['images']} images per call, median of {data['rounds']} "
+        "rounds (fresh nodes for each scenario). Each answer carries a digest of the image the "
+        'node received: "in order" means every result came back for its own input.'
+        + (f" Measured {data['measured_at']}." if data.get("measured_at") else ""),
+        "",
+        "| scenario | images/s | seconds | every result, in order | answers per node (last run) |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for key, label in _NODE_SCENARIOS.items():
+        row = data["scenarios"][key]
+        lines.append(
+            f"| {label} | {row['images_per_second']:.1f} | {row['seconds']:.2f} | "
+            f"{'yes' if row['complete_in_order'] else '**no**'} | "
+            f"{', '.join(str(n) for n in row['per_node_last_round'])} |"
+        )
+    lines += [
+        "",
+        f"Three nodes over one: **{data['speedup_three_over_one']:.2f}x**. A killed node's "
+        "requests in flight are re-sent on the others; a dead node costs one refused "
+        "connection per backoff period (its probes), so both finish at about two nodes' pace.",
+    ]
     return lines

@@ -9,7 +9,9 @@ Measured (each client in fresh processes pinned to one CPU, servers on the other
    request);
 4. client CPU per 640x480 numpy frame against bare ``cv2.imencode`` + base64;
 5. peak RSS growth over ``infer_on_stream`` of a 2,000-frame video and a 2,000-file folder;
-6. ``infer`` and workflow throughput against the real inference server.
+6. ``infer`` and workflow throughput against the real inference server;
+7. one client over three loopback nodes against one node, and with a node that dies
+   (:mod:`bench.nodes`, rf-client only).
 
 Writes ``bench/results.json`` and ``docs/benchmarks.md``; exit status 0 even when a target
 is missed (the results say which), 2 when the benchmark itself fails. A changed rf-client
@@ -26,7 +28,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from bench import measures, real, report
+from bench import measures, nodes, real, report
 from bench.environment import (
     REPO_DIR,
     SDK_VERSION,
@@ -40,7 +42,7 @@ from rf_client.errors import RFClientError
 
 RESULTS = REPO_DIR / "bench" / "results.json"
 DOCS = REPO_DIR / "docs" / "benchmarks.md"
-STEPS = ("import", "requests", "throughput", "numpy", "stream", "real")
+STEPS = ("import", "requests", "throughput", "numpy", "stream", "real", "nodes")
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -150,6 +152,9 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
             rounds=2 * arguments.rounds,  # paired rounds: see bench.real._paired_ratios
             repeats=1,
         )
+    if "nodes" in steps:
+        print("7. one client over three loopback nodes ...", flush=True)
+        found["nodes"] = nodes.measure(REPO_DIR / "tests" / "fixtures" / "images", arguments.rounds)
     results["setup"]["load_average_end"] = list(os.getloadavg())
     results["targets"] = report.evaluate(found)
     return results
