@@ -406,6 +406,7 @@ def predict_dataset(
     concurrency: int,
     batch_size: int = 32,
     batch_format: Literal["numpy", "pandas", "pyarrow"] = "numpy",
+    num_cpus: float | None = None,
 ) -> D_co:
     """``dataset.map_batches(RayPredictor, ...)`` with rf-client's settings: a lazy Dataset.
 
@@ -415,21 +416,34 @@ def predict_dataset(
         concurrency: Ray workers (each with one client of ``max_concurrent_requests``).
         batch_size: Rows per call of a worker.
         batch_format: How Ray hands the batches over.
+        num_cpus: CPUs Ray reserves per worker (Ray's default, 1, when None). The workers
+            mostly wait on the servers: a fraction (0.5) leaves CPUs to the tasks that read
+            the data, which otherwise wait for ever when ``concurrency`` workers hold every
+            CPU (a job reading files with ``read_images`` on a 2-CPU runtime, for example).
 
     Raises:
         MissingDependencyError: Ray Data is not installed (``pip install "rf-client[ray]"``).
-        InvalidParameterError: ``concurrency`` or ``batch_size`` is not a positive int.
+        InvalidParameterError: ``concurrency`` or ``batch_size`` is not a positive int, or
+            ``num_cpus`` not a positive number.
     """
     require_ray_data()
     for name, value in (("concurrency", concurrency), ("batch_size", batch_size)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise InvalidParameterError(f"{name} must be a positive int, not {value!r}.")
+    if num_cpus is not None and (
+        isinstance(num_cpus, bool) or not isinstance(num_cpus, int | float) or num_cpus <= 0
+    ):
+        raise InvalidParameterError(
+            f"num_cpus must be a positive number or None, not {num_cpus!r}."
+        )
+    reserved: dict[str, float] = {} if num_cpus is None else {"num_cpus": float(num_cpus)}
     return dataset.map_batches(
         RayPredictor,
         fn_constructor_kwargs={"settings": settings},
         concurrency=concurrency,
         batch_size=batch_size,
         batch_format=batch_format,
+        **reserved,
     )
 
 

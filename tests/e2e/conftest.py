@@ -60,29 +60,25 @@ def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer
         models = build_offline_models(tmp_path_factory.mktemp("offline-models"))
     except ServerManagementError as error:
         pytest.fail(f"could not prepare the real inference server:\n{error}", pytrace=False)
-    server = LocalServer(models_dir=models.models_dir)
-    try:
-        handle = server.start()
-    except ServerManagementError as error:
-        pytest.fail(f"could not start the real inference server:\n{error}", pytrace=False)
-    try:
-        yield RealServer(url=handle.url, models_dir=models.models_dir, handle=handle)
-    finally:
-        server.stop()
-    assert not process_exists(handle.pid), f"server process {handle.pid} survived stop()"
+    yield from serving(models.models_dir, "the real inference server")
 
 
 @pytest.fixture(scope="session")
 def second_real_server(real_server: RealServer) -> Iterator[RealServer]:
     """A second real server on the same offline models (for jobs over several servers),
     started on first use, once per session, and always stopped at the end."""
-    server = LocalServer(models_dir=real_server.models_dir)
+    yield from serving(real_server.models_dir, "the second real inference server")
+
+
+def serving(models_dir: Path, what: str) -> Iterator[RealServer]:
+    """Start a server on ``models_dir``, yield it, stop it and check its process is gone."""
+    server = LocalServer(models_dir=models_dir)
     try:
         handle = server.start()
     except ServerManagementError as error:
-        pytest.fail(f"could not start the second real inference server:\n{error}", pytrace=False)
+        pytest.fail(f"could not start {what}:\n{error}", pytrace=False)
     try:
-        yield RealServer(url=handle.url, models_dir=real_server.models_dir, handle=handle)
+        yield RealServer(url=handle.url, models_dir=models_dir, handle=handle)
     finally:
         server.stop()
     assert not process_exists(handle.pid), f"server process {handle.pid} survived stop()"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -63,7 +64,7 @@ def ray_runtime() -> Iterator[Any]:
         ray.shutdown()
 
 
-@pytest.mark.timeout(300, func_only=True)
+@pytest.mark.timeout(180, func_only=True)
 def test_a_ray_data_job_over_two_servers_equals_plain_infer(
     ray_runtime: Any, real_server: RealServer, second_real_server: RealServer
 ) -> None:
@@ -87,7 +88,7 @@ def test_a_ray_data_job_over_two_servers_equals_plain_infer(
     assert sum(served) >= len(paths)
 
 
-@pytest.mark.timeout(300, func_only=True)
+@pytest.mark.timeout(180, func_only=True)
 def test_bytes_in_pandas_batches_and_a_bad_row_keep_every_row(
     ray_runtime: Any, real_server: RealServer, second_real_server: RealServer
 ) -> None:
@@ -107,3 +108,30 @@ def test_bytes_in_pandas_batches_and_a_bad_row_keep_every_row(
     assert out[2]["error_type"] in {"EncodingError", "InvalidInputError"}
     good = [stable(json.loads(row[PREDICTION_COLUMN])) for i, row in enumerate(out) if i != 2]
     assert good == expected
+
+
+@pytest.mark.timeout(180, func_only=True)
+def test_decoded_rgb_arrays_from_read_images_equal_the_bgr_arrays_plain_infer_sends(
+    ray_runtime: Any, real_server: RealServer, second_real_server: RealServer
+) -> None:
+    import cv2
+
+    paths = [str(IMAGES_DIR / name) for name in NAMES]
+    arrays = []
+    for path in paths:
+        image = cv2.imread(path, cv2.IMREAD_COLOR)  # BGR, the client's convention
+        assert image is not None, path
+        arrays.append(image)
+    results = new_client(real_server.url).infer(arrays, model_id=OD_MODEL)
+    expected = {name: stable(result) for name, result in zip(NAMES, results, strict=True)}
+    settings = RayInferenceSettings(
+        api_url=[real_server.url, second_real_server.url], model_id=OD_MODEL
+    )
+    dataset = ray_runtime.data.read_images(paths, include_paths=True, mode="RGB")
+    # Half a CPU per worker leaves the 2-CPU runtime room for the tasks reading the files.
+    job = predict_dataset(dataset, settings, concurrency=2, batch_size=2, num_cpus=0.5)
+    out = job.take_all()
+    assert sorted(Path(row["path"]).name for row in out) == NAMES
+    for row in out:
+        assert row[ERROR_COLUMN] is None, row[ERROR_COLUMN]
+        assert stable(json.loads(row[PREDICTION_COLUMN])) == expected[Path(row["path"]).name]

@@ -10,6 +10,7 @@ import json
 import pickle
 import subprocess
 import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -229,6 +230,37 @@ def test_predict_dataset_without_ray_data_says_what_to_install(
 
     with pytest.raises(MissingDependencyError, match=r"rf-client\[ray\]"):
         predict_dataset(Dataset(), settings_for("http://10.0.0.1:9001"), concurrency=2)
+
+
+def test_predict_dataset_hands_map_batches_the_predictor_and_its_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "ray.data", types.ModuleType("ray.data"))
+    calls: list[tuple[object, dict[str, object]]] = []
+
+    class Dataset:
+        def map_batches(self, fn: object, **kwargs: object) -> str:
+            calls.append((fn, kwargs))
+            return "lazy dataset"
+
+    settings = settings_for("http://10.0.0.1:9001")
+    job = predict_dataset(Dataset(), settings, concurrency=3, batch_size=8, num_cpus=0.5)
+    assert job == "lazy dataset"
+    assert calls == [
+        (
+            RayPredictor,
+            {
+                "fn_constructor_kwargs": {"settings": settings},
+                "concurrency": 3,
+                "batch_size": 8,
+                "batch_format": "numpy",
+                "num_cpus": 0.5,
+            },
+        )
+    ]
+    for bad in ({"concurrency": 0}, {"concurrency": 2, "num_cpus": 0}, {"concurrency": True}):
+        with pytest.raises(InvalidParameterError, match="must be a positive"):
+            predict_dataset(Dataset(), settings, **bad)
 
 
 def test_pandas_and_pyarrow_batches_keep_their_rows(
