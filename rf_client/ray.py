@@ -85,8 +85,9 @@ def _check_positive(name: str) -> Callable[[object, attrs.Attribute[Any], int | 
     def check(instance: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             raise InvalidParameterError(f"{name} must be an int or None, not {value!r}.")
-        if value is not None and value < (1 if name == "max_concurrent_requests" else 0):
-            raise InvalidParameterError(f"{name} must be at least 1, not {value}.")
+        least = 1 if name == "max_concurrent_requests" else 0
+        if value is not None and value < least:
+            raise InvalidParameterError(f"{name} must be at least {least}, not {value}.")
 
     return check
 
@@ -149,6 +150,9 @@ class RayInferenceSettings:
             raise InvalidParameterError(
                 f"array_channel_order must be 'rgb' or 'bgr', not {self.array_channel_order!r}."
             )
+        # Everything the client checks (timeout, configuration) fails here, on the driver,
+        # rather than in every Ray worker; making a client sends nothing.
+        self.build_client().close()
 
     @property
     def runs_workflow(self) -> bool:

@@ -206,6 +206,8 @@ def test_settings_pickle_with_the_key_and_never_show_it() -> None:
         ({"max_concurrent_requests": 0}, "at least 1"),
         ({"array_channel_order": "hsv"}, "'rgb' or 'bgr'"),
         ({"api_url": "ftp://nowhere"}, "URL"),
+        ({"max_retries": -1}, "at least 0"),
+        ({"timeout": -5.0}, "timeout"),
     ],
 )
 def test_bad_settings_are_refused_on_the_driver(extra: dict[str, Any], says: str) -> None:
