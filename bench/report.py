@@ -459,6 +459,13 @@ def _nodes_section(found: dict[str, Any]) -> list[str]:
         "answered (its in-flight requests are cut and sent again to the others). Dead: the "
         "second of three URLs is a loopback port where nothing listens.",
         "",
+        f"Ceilings set by the nodes alone: {data['nodes'] * one_node:.0f} images/s over "
+        f"{data['nodes']}, {one_node:.0f} over one, {(data['nodes'] - 1) * one_node:.0f} with "
+        f"one dead, {_killed_ceiling(data['nodes'], one_node):.1f} with one killed after a "
+        "third of the batch. At concurrency 3 each node has one request in flight, so it idles "
+        "for the client's turn-around between an answer and the next request; at 6 the next "
+        "one is already queued at the node.",
+        "",
         "| concurrency | setup | images/s | vs rf-client over 3 | results wrong or lost |",
         "| --- | --- | --- | --- | --- |",
     ]
@@ -503,6 +510,13 @@ def _nodes_section(found: dict[str, Any]) -> list[str]:
     if errors:
         lines.append(f"- **errors**: {'; '.join(errors[:5])}")
     return lines
+
+
+def _killed_ceiling(nodes: int, one_node: float) -> float:
+    """Images/s of a batch whose first third runs on ``nodes`` nodes and the rest on one
+    fewer, each node at ``one_node`` images/s."""
+    seconds = (1 / 3) / (nodes * one_node) + (2 / 3) / ((nodes - 1) * one_node)
+    return 1 / seconds
 
 
 def _median_int(values: list[int]) -> str:
