@@ -3,6 +3,7 @@
 - ``images/``: 200 copies of the test fixtures (JPEG and PNG, 384x191 to 1000x872);
 - ``folder/``: 2,000 images (hard links to the fixtures, so the folder costs no disk);
 - ``video.mp4``: 2,000 frames of 640x480, made with OpenCV;
+- ``sized/``: 150 JPEGs of distinct sizes (the many-servers benchmark's order check);
 - ``qr.png``: the 640x480 QR-code image of the model-free workflow (real-server.md, 4a).
 """
 
@@ -125,6 +126,31 @@ def qr_image(work: Path) -> str:
     if not cv2.imwrite(str(path), canvas):
         raise RuntimeError(f"cannot write {path}")
     return str(path)
+
+
+SIZED_IMAGES = 150
+
+
+def sized_images(work: Path, count: int = SIZED_IMAGES) -> list[tuple[str, tuple[int, int]]]:
+    """``count`` JPEGs cut from the fixtures, image ``i`` of (160 + i) x (120 + i % 7) pixels.
+
+    No two inputs share a size, so a server that echoes the size it read tells which input
+    an answer belongs to (the many-servers benchmark checks the order of results with it).
+    """
+    import cv2
+
+    folder = work / "sized"
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    for index in range(count):
+        size = (160 + index, 120 + index % 7)
+        target = folder / f"sized_{index:03d}.jpg"
+        if not target.exists():
+            source = read_image(SOURCE_IMAGES[index % len(SOURCE_IMAGES)])
+            if not cv2.imwrite(str(target), cv2.resize(source, size)):
+                raise RuntimeError(f"cannot write {target}")
+        made.append((str(target), size))
+    return made
 
 
 def make_all(work: Path) -> Fixtures:

@@ -27,7 +27,7 @@ MODEL_ID = "bench/1"
 
 INPUT_SIZE = 640
 
-_REGISTRY = {
+REGISTRY = {
     "models": [
         {
             "model_id": MODEL_ID,
@@ -38,6 +38,8 @@ _REGISTRY = {
         }
     ]
 }
+INFO = {"name": "bench instant server", "version": "1.8.3", "uuid": "bench"}
+"""What ``GET /info`` answers (a client's health probe of a server)."""
 _PREDICTION = {
     "inference_id": None,
     "time": 0.001,
@@ -58,7 +60,8 @@ _PREDICTION = {
 _MAX_HEAD = 64 * 1024
 
 
-def _response(status: int, payload: object) -> bytes:
+def response(status: int, payload: object) -> bytes:
+    """A whole HTTP/1.1 response with ``payload`` as its JSON body."""
     body = json.dumps(payload).encode()
     reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 411: "Length Required"}[status]
     head = (
@@ -70,14 +73,12 @@ def _response(status: int, payload: object) -> bytes:
 
 
 _ROUTES: dict[tuple[str, str], bytes] = {
-    ("GET", "/model/registry"): _response(200, _REGISTRY),
-    ("POST", "/model/add"): _response(200, _REGISTRY),
-    ("POST", "/infer/object_detection"): _response(200, _PREDICTION),
-    ("GET", "/info"): _response(
-        200, {"name": "bench instant server", "version": "1.8.3", "uuid": "bench"}
-    ),
+    ("GET", "/model/registry"): response(200, REGISTRY),
+    ("POST", "/model/add"): response(200, REGISTRY),
+    ("POST", "/infer/object_detection"): response(200, _PREDICTION),
+    ("GET", "/info"): response(200, INFO),
 }
-_NOT_FOUND = _response(404, {"message": "no such route on the benchmark server"})
+_NOT_FOUND = response(404, {"message": "no such route on the benchmark server"})
 
 
 class Stats:
@@ -162,11 +163,11 @@ class _Connection(asyncio.Protocol):
         method, path, close = self._pending
         self._pending = None
         if path == "/__stats":
-            self._transport.write(_response(200, self._stats.snapshot()))
+            self._transport.write(response(200, self._stats.snapshot()))
         elif path == "/__reset":
             self._stats.requests.clear()
             self._stats.body_bytes.clear()
-            self._transport.write(_response(200, {}))
+            self._transport.write(response(200, {}))
         else:
             self._stats.requests[f"{method} {path}"] += 1
             self._transport.write(_ROUTES.get((method, path), _NOT_FOUND))
@@ -175,7 +176,7 @@ class _Connection(asyncio.Protocol):
 
     def _fail(self, status: int, message: str) -> None:
         assert self._transport is not None
-        self._transport.write(_response(status, {"message": message}))
+        self._transport.write(response(status, {"message": message}))
         self._transport.close()
 
 

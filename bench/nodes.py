@@ -1,227 +1,164 @@
-"""One client over three loopback nodes: throughput against one node, and nodes that die.
+"""One client over many servers (issue 12): three loopback nodes against one.
 
-Each node is a process (``python -m bench.nodes --serve``) that answers ONE inference at a
-time, after a fixed latency (a semaphore of 1 per node), so a node's throughput is capped at
-``1 / latency`` whatever the client does: three nodes can give at most three times one. Its
-answer carries a digest of the image it received (``inference_id``), so the benchmark checks
-that every result came back, and for the right input, in order.
+Each node (:mod:`bench.latency_server`, its own process, pinned to the server CPU) answers
+one inference at a time after ``LATENCY`` seconds, so one node serves at most
+``1 / LATENCY`` images/s whatever the client's concurrency, and three serve three times
+that. Every round measures, at each of ``CONCURRENCIES`` (``max_concurrent_requests``, one
+image per request), over the same ``SIZED_IMAGES`` inputs of distinct sizes:
 
-Measured at the same ``max_concurrent_requests``: one node, three nodes, three nodes with one
-killed (SIGKILL) a third of the way through the batch, and three nodes of which one is dead
-from the start. Run by ``python -m bench --only nodes`` (step 7 of :mod:`bench.suite`).
+- rf-client over the three nodes, rf-client over one, inference-sdk 1.8.3 over one (it has no
+  list of servers): the speed-up of three nodes over one at the same concurrency;
+- rf-client over three fresh nodes, one SIGKILLed once a third of the batch is answered;
+- rf-client over two nodes and a third URL where nothing listens (dead from the start).
+
+Every result is checked against its input (each node echoes the size of the image it got):
+a missing, failed or misplaced result counts as wrong, and the report shows the count.
 """
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import base64
-import hashlib
-import json
-import statistics
-import subprocess
-import sys
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+import datetime
+import os
+import socket
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
-MODEL_ID = "bench/1"
-LATENCY = 0.05
-"""Seconds each node takes per inference, one at a time."""
-CONCURRENCY = 6
-IMAGES = 90
-ROUNDS = 3
-ROUTE = "/infer/object_detection"
-SMALL_IMAGES = ("chelsea.png", "rocket.jpg", "coffee.png", "astronaut.png", "page.png")
-"""Fixture photos within the model's 640 px: sent as they are, so the client's CPU is small."""
+from bench.environment import machine_info
+from bench.instant_server import MODEL_ID
+from bench.measures import RF, SDK, Clients, run_client
+from bench.processes import server_process
+from bench.stats import ratio, summarize
 
-_REGISTRY = {
-    "models": [
-        {
-            "model_id": MODEL_ID,
-            "task_type": "object-detection",
-            "input_height": 640,
-            "input_width": 640,
-            "batch_size": None,
-        }
-    ]
+NODES = 3
+LATENCY = 0.04
+"""Seconds each node spends on one inference (it takes the next only then)."""
+CONCURRENCIES = (3, 6)
+TARGET_SPEEDUP = 2.7
+"""Issue 12: three nodes give at least 2.7x one node's throughput at the same concurrency."""
+
+THREE = f"{RF} over {NODES} nodes"
+ONE = f"{RF} over 1 node"
+SDK_ONE = f"{SDK} over 1 node"
+SETUPS = (THREE, ONE, SDK_ONE)
+KILLED = "killed"
+DEAD = "dead"
+SCENARIOS = {
+    KILLED: "one of three nodes SIGKILLed after a third of the batch",
+    DEAD: "one of three URLs dead from the start (nothing listens)",
 }
 
 
-def digest(value: str) -> str:
-    """What a node answers for an image sent as base64 ``value``."""
-    return hashlib.sha1(value.encode("ascii"), usedforsecurity=False).hexdigest()[:16]
-
-
-def _response(status: int, payload: object) -> bytes:
-    body = json.dumps(payload).encode()
-    head = f"HTTP/1.1 {status} OK\r\ncontent-type: application/json\r\n"
-    return (head + f"content-length: {len(body)}\r\n\r\n").encode() + body
-
-
-def _prediction(image: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "inference_id": digest(image["value"]),
-        "image": {"width": 1, "height": 1},
-        "predictions": [],
-    }
-
-
-async def _serve(latency: float) -> None:
-    gate = asyncio.Semaphore(1)  # one inference at a time, whatever the connections
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while True:
-                head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
-                method, target, _ = head[0].split(" ")
-                length = 0
-                for line in head[1:]:
-                    name, _, value = line.partition(":")
-                    if name.strip().lower() == "content-length":
-                        length = int(value)
-                body = await reader.readexactly(length) if length else b""
-                path = target.split("?", 1)[0]
-                if method == "POST" and path == ROUTE:
-                    images = json.loads(body)["image"]
-                    async with gate:
-                        await asyncio.sleep(latency)
-                    answer: object = (
-                        [_prediction(i) for i in images]
-                        if isinstance(images, list)
-                        else _prediction(images)
-                    )
-                    writer.write(_response(200, answer))
-                elif path in ("/model/registry", "/model/add"):
-                    writer.write(_response(200, _REGISTRY))
-                else:
-                    writer.write(_response(200, {"name": "bench node", "version": "1.8.3"}))
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            writer.close()
-
-    server = await asyncio.start_server(handle, "127.0.0.1", 0, backlog=256)
-    print(server.sockets[0].getsockname()[1], flush=True)
-    async with server:
-        await server.serve_forever()
-
-
 @contextmanager
-def node(latency: float = LATENCY) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """A node process: its URL and process, killed at the end."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.nodes", "--serve", "--latency", str(latency)],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=Path(__file__).resolve().parents[1],
-    )
-    try:
-        assert process.stdout is not None
-        port = int(process.stdout.readline())
-        yield f"http://127.0.0.1:{port}", process
-    finally:
-        process.kill()
-        process.wait()
+def latency_nodes(count: int) -> Iterator[list[tuple[str, int]]]:
+    """``count`` latency nodes, each in its own process: yield their (URL, pid)."""
+    with ExitStack() as stack:
+        yield [
+            stack.enter_context(server_process("bench.latency_server", "--latency", str(LATENCY)))
+            for _ in range(count)
+        ]
 
 
-def _inputs(images_dir: Path, count: int) -> tuple[list[bytes], list[str]]:
-    files = [(images_dir / name).read_bytes() for name in SMALL_IMAGES]
-    data = [files[i % len(files)] for i in range(count)]
-    return data, [digest(base64.b64encode(item).decode("ascii")) for item in data]
+def dead_url() -> str:
+    """A loopback URL where nothing listens: a port the kernel just gave and took back."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
 
 
-def _timed_batch(
-    urls: list[str], data: list[bytes], expected: list[str], kill: subprocess.Popen[str] | None
-) -> dict[str, Any]:
-    from rf_client import InferenceConfiguration, InferenceHTTPClient
+class _Samples:
+    """Images/s, result checks and the last node stats per (setup or scenario, concurrency)."""
 
-    client = InferenceHTTPClient(urls if len(urls) > 1 else urls[0]).configure(
-        InferenceConfiguration(max_concurrent_requests=CONCURRENCY, max_batch_size=1)
-    )
-    # No warm-up: a dead node must be found inside the timed batch; each node's registry
-    # lookup (one GET per node) is timed too.
-    timer = None
-    if kill is not None:
-        # A third of the way through the batch at three nodes' pace.
-        delay = len(data) * LATENCY / 3 / 3
-        timer = threading.Timer(delay, kill.kill)
-        timer.start()
-    started = time.perf_counter()
-    results = client.infer(data, model_id=MODEL_ID)
-    seconds = time.perf_counter() - started
-    if timer is not None:
-        timer.join()
-    got = [result["inference_id"] for result in results]
-    stats = client.node_stats()
-    client.close()
-    return {
-        "seconds": seconds,
-        "images_per_second": len(data) / seconds,
-        "complete_in_order": got == expected,
-        "per_node": [stats_entry.succeeded for stats_entry in stats],
-    }
+    def __init__(self) -> None:
+        self.rates: dict[str, dict[str, list[float]]] = {}
+        self.checks: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        self.node_stats: dict[str, dict[str, list[dict[str, Any]]]] = {}
 
+    def add(self, name: str, concurrency: int, result: dict[str, Any]) -> None:
+        key = str(concurrency)
+        for timing in result["runs"]:
+            self.rates.setdefault(name, {}).setdefault(key, []).append(
+                result["images"] / timing["seconds"]
+            )
+        self.checks.setdefault(name, {}).setdefault(key, []).extend(result["checks"])
+        self.node_stats.setdefault(name, {})[key] = result["node_stats"]
 
-def measure(images_dir: Path, rounds: int = ROUNDS, count: int = IMAGES) -> dict[str, Any]:
-    """Every scenario, ``rounds`` times each; medians and the per-round completeness."""
-    data, expected = _inputs(images_dir, count)
-    runs: dict[str, list[dict[str, Any]]] = {
-        "one_node": [],
-        "three_nodes": [],
-        "node_killed_mid_batch": [],
-        "node_dead_from_start": [],
-    }
-    for _ in range(rounds):
-        with node() as (a, _pa), node() as (b, _pb), node() as (c, _pc):
-            runs["one_node"].append(_timed_batch([a], data, expected, None))
-            runs["three_nodes"].append(_timed_batch([a, b, c], data, expected, None))
-        with node() as (a, _pa), node() as (b, victim), node() as (c, _pc):
-            runs["node_killed_mid_batch"].append(_timed_batch([a, b, c], data, expected, victim))
-        with node() as (a, _pa), node() as (b, dead), node() as (c, _pc):
-            dead.kill()
-            dead.wait()
-            runs["node_dead_from_start"].append(_timed_batch([a, b, c], data, expected, None))
-    summary: dict[str, Any] = {
-        "latency_ms": LATENCY * 1000,
-        "max_concurrent_requests": CONCURRENCY,
-        "images": count,
-        "rounds": rounds,
-        "scenarios": {},
-    }
-    for name, entries in runs.items():
-        summary["scenarios"][name] = {
-            "images_per_second": statistics.median(e["images_per_second"] for e in entries),
-            "seconds": statistics.median(e["seconds"] for e in entries),
-            "complete_in_order": all(e["complete_in_order"] for e in entries),
-            "per_node_last_round": entries[-1]["per_node"],
+    def entry(self, name: str, concurrency: int) -> dict[str, Any]:
+        key = str(concurrency)
+        checks = self.checks[name][key]
+        return {
+            "images_per_second": summarize(self.rates[name][key]),
+            "runs": len(checks),
+            "wrong_results": sum(check["wrong"] for check in checks),
+            "errors": [check["error"] for check in checks if check["error"]],
+            "killed_after": [check["killed_after"] for check in checks if check["killed_after"]],
+            "node_stats_last_run": self.node_stats[name][key],
         }
-    one = summary["scenarios"]["one_node"]["images_per_second"]
-    summary["speedup_three_over_one"] = (
-        summary["scenarios"]["three_nodes"]["images_per_second"] / one
-    )
-    summary["all_complete_in_order"] = all(
-        s["complete_in_order"] for s in summary["scenarios"].values()
-    )
-    return summary
 
 
-def main(argv: list[str]) -> int:
-    """``--serve``: run one node; otherwise measure and print the summary as JSON."""
-    parser = argparse.ArgumentParser(prog="python -m bench.nodes")
-    parser.add_argument("--serve", action="store_true", help="run one node (prints its port)")
-    parser.add_argument("--latency", type=float, default=LATENCY)
-    parser.add_argument("--rounds", type=int, default=ROUNDS)
-    arguments = parser.parse_args(argv)
-    if arguments.serve:
-        asyncio.run(_serve(arguments.latency))
-        return 0
-    images = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "images"
-    print(json.dumps(measure(images, arguments.rounds), indent=2))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+def nodes_benchmark(
+    clients: Clients, images: Sequence[tuple[str, tuple[int, int]]], rounds: int
+) -> dict[str, Any]:
+    """Every setup and scenario at every concurrency, ``rounds`` times; medians and ratios."""
+    load_start = os.getloadavg()[0]
+    task: dict[str, Any] = {
+        "kind": "nodes_throughput",
+        "images": [path for path, _ in images],
+        "sizes": [list(size) for _, size in images],
+        "model_id": MODEL_ID,
+        "repeats": 1,
+    }
+    samples = _Samples()
+    for index in range(rounds):
+        print(f"   round {index + 1}/{rounds} ...", flush=True)
+        with latency_nodes(NODES) as nodes:
+            urls = [url for url, _ in nodes]
+            for concurrency in CONCURRENCIES:
+                for name, client, used in (
+                    (THREE, RF, urls),
+                    (ONE, RF, urls[:1]),
+                    (SDK_ONE, SDK, urls[:1]),
+                ):
+                    result = run_client(
+                        clients, client, {**task, "urls": used, "concurrency": concurrency}
+                    )
+                    samples.add(name, concurrency, result)
+        for concurrency in CONCURRENCIES:
+            with latency_nodes(NODES) as nodes:
+                urls = [url for url, _ in nodes]
+                kill = {"pid": nodes[1][1], "stats_urls": urls, "after": len(images) // 3}
+                result = run_client(
+                    clients, RF, {**task, "urls": urls, "concurrency": concurrency, "kill": kill}
+                )
+                samples.add(KILLED, concurrency, result)
+            with latency_nodes(NODES - 1) as nodes:
+                urls = [nodes[0][0], dead_url(), nodes[1][0]]
+                result = run_client(clients, RF, {**task, "urls": urls, "concurrency": concurrency})
+                samples.add(DEAD, concurrency, result)
+    by_concurrency: dict[str, Any] = {}
+    for concurrency in CONCURRENCIES:
+        entry = {name: samples.entry(name, concurrency) for name in SETUPS}
+        rates = {name: entry[name]["images_per_second"] for name in SETUPS}
+        entry["ratios"] = {
+            "three_vs_one": ratio(rates[THREE], rates[ONE]),
+            "one_rf_client_vs_sdk": ratio(rates[ONE], rates[SDK_ONE]),
+            "three_rf_client_vs_sdk_one": ratio(rates[THREE], rates[SDK_ONE]),
+        }
+        for scenario in SCENARIOS:
+            entry[scenario] = samples.entry(scenario, concurrency)
+            entry[scenario]["vs_three"] = ratio(entry[scenario]["images_per_second"], rates[THREE])
+        by_concurrency[str(concurrency)] = entry
+    machine = machine_info()
+    return {
+        "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "rf_client_commit": machine["rf_client_commit"],
+        "rf_client_uncommitted_changes": machine["rf_client_uncommitted_changes"],
+        "load_average": [load_start, os.getloadavg()[0]],
+        "nodes": NODES,
+        "latency_seconds": LATENCY,
+        "images": len(images),
+        "rounds": rounds,
+        "target_speedup": TARGET_SPEEDUP,
+        "concurrency": by_concurrency,
+    }

@@ -1,4 +1,4 @@
-"""Processes of a benchmark run: the instant server and the workers, on separate CPUs.
+"""Processes of a benchmark run: the loopback servers and the workers, on separate CPUs.
 
 Against the instant server, server and client are kept on different CPUs (``SERVER_CPU`` and
 ``CLIENT_CPU``) so that a client's numbers are its own; with a single CPU nothing is pinned.
@@ -51,8 +51,16 @@ def run_worker(python: str | Path, task: dict[str, Any]) -> dict[str, Any]:
 @contextmanager
 def instant_server() -> Iterator[tuple[str, int]]:
     """Start ``bench.instant_server`` on a free port (pinned); yield (base URL, pid)."""
+    with server_process("bench.instant_server") as started:
+        yield started
+
+
+@contextmanager
+def server_process(module: str, *arguments: str) -> Iterator[tuple[str, int]]:
+    """Start the loopback server ``python -m module`` on a free port, pinned to the server
+    CPU; yield (base URL, pid); terminate it at the end (if it is not already dead)."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench.instant_server", "--port", "0"]
+        [sys.executable, "-m", module, "--port", "0", *arguments]
         + ([] if SERVER_CPU is None else ["--cpu", str(SERVER_CPU)]),
         cwd=REPO_DIR,
         stdout=subprocess.PIPE,
@@ -62,7 +70,7 @@ def instant_server() -> Iterator[tuple[str, int]]:
         assert process.stdout is not None
         line = process.stdout.readline().strip()
         if not line.isdigit():
-            raise RuntimeError(f"the instant server did not start (it printed {line!r})")
+            raise RuntimeError(f"{module} did not start (it printed {line!r})")
         yield f"http://127.0.0.1:{line}", process.pid
     finally:
         process.terminate()

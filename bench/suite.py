@@ -10,13 +10,15 @@ Measured (each client in fresh processes pinned to one CPU, servers on the other
 4. client CPU per 640x480 numpy frame against bare ``cv2.imencode`` + base64;
 5. peak RSS growth over ``infer_on_stream`` of a 2,000-frame video and a 2,000-file folder;
 6. ``infer`` and workflow throughput against the real inference server;
-7. one client over three loopback nodes against one node, and with a node that dies
-   (:mod:`bench.nodes`, rf-client only).
+7. one client over three loopback nodes of fixed latency against one node, with a node killed
+   mid-batch and one dead from the start (``nodes``, :mod:`bench.nodes`).
 
 Writes ``bench/results.json`` and ``docs/benchmarks.md``; exit status 0 even when a target
 is missed (the results say which), 2 when the benchmark itself fails. A changed rf-client
 is measured with ``--rf-source DIR`` (a copy of the tree with the change, ``make regen`` run
-in it when the generator changed); ``--report-only`` re-renders the page from the JSON.
+in it when the generator changed); ``--report-only`` re-renders the page from the JSON. A
+run of some steps (``--only``) replaces those measurements in an existing results JSON and
+keeps the others.
 """
 
 from __future__ import annotations
@@ -36,13 +38,14 @@ from bench.environment import (
     ensure_sdk_venv,
     machine_info,
 )
-from bench.fixtures import make_all
+from bench.fixtures import make_all, sized_images
 from bench.processes import CLIENT_CPU, SERVER_CPU, WorkerError, instant_server
 from rf_client.errors import RFClientError
 
 RESULTS = REPO_DIR / "bench" / "results.json"
 DOCS = REPO_DIR / "docs" / "benchmarks.md"
 STEPS = ("import", "requests", "throughput", "numpy", "stream", "real", "nodes")
+INSTANT_STEPS = {"import", "requests", "throughput", "numpy", "stream"}
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -83,8 +86,9 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     """Every requested step; the results document."""
     sdk_python = ensure_sdk_venv()
     clients = measures.default_clients(sdk_python, arguments.rf_source)
+    steps = arguments.steps
     print("preparing inputs under bench/.work ...", flush=True)
-    fixtures = make_all(WORK_DIR)
+    fixtures = make_all(WORK_DIR) if set(steps) & (INSTANT_STEPS | {"real"}) else None
     results: dict[str, Any] = {
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": machine_info(),
@@ -100,11 +104,10 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
         "measurements": {},
     }
     found: dict[str, Any] = results["measurements"]
-    steps = arguments.steps
     if "import" in steps:
         print("1. import time ...", flush=True)
         found["import_time"] = measures.import_time(clients, runs=max(9, arguments.rounds))
-    if {"import", "requests", "throughput", "numpy", "stream"} & set(steps):
+    if fixtures is not None and INSTANT_STEPS & set(steps):
         with instant_server() as (url, server_pid):
             if "import" in steps:
                 print("1b. cold start: import, construct, first infer ...", flush=True)
@@ -142,7 +145,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
                     server_pid,
                     {"video": fixtures["video"], "folder": fixtures["folder"]},
                 )
-    if "real" in steps:
+    if fixtures is not None and "real" in steps:
         print("6. real server ...", flush=True)
         found["real_server"] = real.real_server(
             clients,
@@ -153,11 +156,26 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
             repeats=1,
         )
     if "nodes" in steps:
-        print("7. one client over three loopback nodes ...", flush=True)
-        found["nodes"] = nodes.measure(REPO_DIR / "tests" / "fixtures" / "images", arguments.rounds)
+        print("7. one client over three nodes ...", flush=True)
+        found["nodes"] = nodes.nodes_benchmark(clients, sized_images(WORK_DIR), arguments.rounds)
     results["setup"]["load_average_end"] = list(os.getloadavg())
     results["targets"] = report.evaluate(found)
     return results
+
+
+def merged(results: dict[str, Any], output: Path, steps: list[str]) -> dict[str, Any]:
+    """``results`` of some steps written over the previous run's JSON at ``output``.
+
+    The machine, setup and run time at the top stay the previous run's when it measured
+    steps this one did not (each of its measurements is still that run's); the targets are
+    evaluated again over the whole.
+    """
+    if set(steps) == set(STEPS) or not output.exists():
+        return results
+    previous: dict[str, Any] = json.loads(output.read_text())
+    previous["measurements"].update(results["measurements"])
+    previous["targets"] = report.evaluate(previous["measurements"])
+    return previous
 
 
 def main(argv: list[str]) -> int:
@@ -174,6 +192,7 @@ def main(argv: list[str]) -> int:
         # RFClientError: the real server could not be installed, built for or started.
         print(f"benchmark failed: {error}")
         return 2
+    results = merged(results, arguments.output, arguments.steps)
     arguments.output.write_text(json.dumps(results, indent=2) + "\n")
     page = report.markdown(results)
     arguments.docs.write_text(page)

@@ -16,6 +16,7 @@ import base64
 import importlib
 import json
 import os
+import signal
 import sys
 import threading
 import time
@@ -457,6 +458,127 @@ def workflow_throughput(task: Task) -> Result:
     return {"images": len(images), "runs": runs}
 
 
+def order_mismatches(results: object, sizes: Sequence[Sequence[int]]) -> list[int]:
+    """Indices of ``sizes`` whose result is missing or is not that input's answer.
+
+    The many-servers benchmark gives every input its own (width, height), which its nodes
+    echo in ``image``: result ``i`` belongs to input ``i`` exactly when the sizes agree.
+    """
+    answers = results if isinstance(results, list) else []
+    wrong = []
+    for index, (width, height) in enumerate(sizes):
+        answer = answers[index] if index < len(answers) else None
+        image = answer.get("image") if isinstance(answer, dict) else None
+        if not isinstance(image, dict) or (image.get("width"), image.get("height")) != (
+            width,
+            height,
+        ):
+            wrong.append(index)
+    return wrong
+
+
+class _Killer(threading.Thread):
+    """SIGKILLs process ``pid`` once the nodes at ``stats_urls`` answered ``after`` inferences
+    more than when it started (polled every 5 ms): a node dying mid-batch."""
+
+    def __init__(self, pid: int, stats_urls: Sequence[str], after: int) -> None:
+        super().__init__(daemon=True)
+        self._pid = pid
+        self._urls = list(stats_urls)
+        self._baseline = self._answered()
+        self._after = after
+        self._done = threading.Event()
+        self.killed_at: int | None = None  # inferences answered since the start, at the kill
+
+    def _answered(self) -> int:
+        import urllib.request
+
+        total = 0
+        for url in self._urls:
+            with urllib.request.urlopen(url + "/__stats", timeout=10) as response:
+                total += int(json.loads(response.read())["answered"])
+        return total
+
+    def run(self) -> None:
+        while not self._done.wait(0.005):
+            done = self._answered() - self._baseline
+            if done >= self._after:
+                os.kill(self._pid, signal.SIGKILL)  #: no goodbye, connections cut mid-request
+                self.killed_at = done
+                return
+
+    def stop(self) -> None:
+        """Stop polling (the batch is over)."""
+        self._done.set()
+        self.join()
+
+
+def nodes_throughput(task: Task) -> Result:
+    """``infer`` over ``images`` through a client of ``urls`` (one URL: a plain string), with
+    ``max_concurrent_requests`` ``concurrency`` and one image per request, ``repeats`` times
+    after a warm-up; each result checked against its input's size (``sizes``).
+
+    ``kill`` (``{"pid", "stats_urls", "after"}``): SIGKILL that node once the others and it
+    answered ``after`` inferences of the timed batch (one repeat then makes sense).
+    """
+    urls: list[str] = task["urls"]
+    package = _package(task["client"])
+    client: Any = package.InferenceHTTPClient(
+        api_url=urls[0] if len(urls) == 1 else urls, api_key=None
+    )
+    client.configure(
+        package.InferenceConfiguration(
+            max_concurrent_requests=task["concurrency"], max_batch_size=1
+        )
+    )
+    images: list[str] = task["images"]
+    sizes: list[list[int]] = task["sizes"]
+    # The warm-up opens a connection to (and caches the model description of) every live node.
+    client.infer(images[: len(urls)], model_id=task["model_id"])
+    runs: list[Timing] = []
+    checks: list[dict[str, Any]] = []
+    kill = task.get("kill")
+    for _ in range(task["repeats"]):
+        killer = None if kill is None else _Killer(kill["pid"], kill["stats_urls"], kill["after"])
+        error = None
+        with timed(None) as timing:
+            if killer is not None:
+                killer.start()
+            try:
+                results = client.infer(images, model_id=task["model_id"])
+            except Exception as failure:  # noqa: BLE001 - recorded: the report shows what failed
+                results, error = [], f"{type(failure).__name__}: {failure}"
+        if killer is not None:
+            killer.stop()
+        wrong = order_mismatches(results, sizes)
+        checks.append(
+            {
+                "results": len(results) if isinstance(results, list) else 0,
+                "wrong": len(wrong),
+                "first_wrong": wrong[:5],
+                "error": error,
+                "killed_after": None if killer is None else killer.killed_at,
+            }
+        )
+        runs.append(timing)
+    stats = client.node_stats() if hasattr(client, "node_stats") else ()
+    return {
+        "images": len(images),
+        "runs": runs,
+        "checks": checks,
+        "node_stats": [
+            {
+                "url": node.url,
+                "healthy": node.healthy,
+                "sent": node.sent,
+                "succeeded": node.succeeded,
+                "failed": node.failed,
+            }
+            for node in stats
+        ],
+    }
+
+
 MEASUREMENTS: dict[str, Callable[[Task], Result]] = {
     "cold_start": cold_start,
     "requests_per_call": requests_per_call,
@@ -466,6 +588,7 @@ MEASUREMENTS: dict[str, Callable[[Task], Result]] = {
     "numpy_cpu": numpy_cpu,
     "stream_memory": stream_memory,
     "workflow_throughput": workflow_throughput,
+    "nodes_throughput": nodes_throughput,
 }
 
 

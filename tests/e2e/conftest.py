@@ -2,9 +2,8 @@
 
 ``real_server`` installs the server if needed (minutes, once per machine), builds the four
 offline models into a temporary folder, starts ONE server on a free loopback port and
-stops it when the session ends, checking that its process is gone; ``second_real_server``
-starts another on the same models for jobs over several servers. Any failure fails the tests
-loudly with the relevant log; they are skipped only when ``RF_CLIENT_SKIP_E2E=1``.
+stops it when the session ends, checking that its process is gone. Any failure fails the
+tests loudly with the relevant log; they are skipped only when ``RF_CLIENT_SKIP_E2E=1``.
 """
 
 from __future__ import annotations
@@ -60,25 +59,13 @@ def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer
         models = build_offline_models(tmp_path_factory.mktemp("offline-models"))
     except ServerManagementError as error:
         pytest.fail(f"could not prepare the real inference server:\n{error}", pytrace=False)
-    yield from serving(models.models_dir, "the real inference server")
-
-
-@pytest.fixture(scope="session")
-def second_real_server(real_server: RealServer) -> Iterator[RealServer]:
-    """A second real server on the same offline models (for jobs over several servers),
-    started on first use, once per session, and always stopped at the end."""
-    yield from serving(real_server.models_dir, "the second real inference server")
-
-
-def serving(models_dir: Path, what: str) -> Iterator[RealServer]:
-    """Start a server on ``models_dir``, yield it, stop it and check its process is gone."""
-    server = LocalServer(models_dir=models_dir)
+    server = LocalServer(models_dir=models.models_dir)
     try:
         handle = server.start()
     except ServerManagementError as error:
-        pytest.fail(f"could not start {what}:\n{error}", pytrace=False)
+        pytest.fail(f"could not start the real inference server:\n{error}", pytrace=False)
     try:
-        yield RealServer(url=handle.url, models_dir=models_dir, handle=handle)
+        yield RealServer(url=handle.url, models_dir=models.models_dir, handle=handle)
     finally:
         server.stop()
     assert not process_exists(handle.pid), f"server process {handle.pid} survived stop()"
