@@ -17,6 +17,7 @@ worker, and feeds it batches of rows::
         InferencePredictor,
         fn_constructor_kwargs={"settings": settings},
         concurrency=4,           # Ray workers, each with its own client
+        num_cpus=0.5,            # they mostly wait: leave CPUs to read_images' tasks
         batch_size=32,
         batch_format="numpy",
     )

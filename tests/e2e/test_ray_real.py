@@ -137,3 +137,39 @@ def test_a_row_the_servers_cannot_serve_is_recorded_not_fatal(
     assert failed["prediction"] is None
     assert "gone.jpg" in failed["error"]
     assert API_KEY not in failed["error"]
+
+
+@pytest.mark.timeout(180, func_only=True)
+def test_decoded_rgb_arrays_from_read_images_equal_plain_infer_of_the_bgr_arrays(
+    real_server: RealServer, second_server: ServerHandle, ray_runtime: None
+) -> None:
+    import cv2
+
+    arrays = []
+    for path in PHOTOS:
+        image = cv2.imread(str(path), cv2.IMREAD_COLOR)  # BGR, the client's convention
+        assert image is not None, path
+        arrays.append(image)
+    results = new_client(real_server.url).infer(arrays, model_id=OD_MODEL)
+    expected = {path.name: stable(result) for path, result in zip(PHOTOS, results, strict=True)}
+    settings = RaySettings(
+        api_url=[real_server.url, second_server.url], api_key=API_KEY, model_id=OD_MODEL
+    )
+    output = (
+        ray.data.read_images([str(p) for p in PHOTOS], include_paths=True, mode="RGB")
+        .map_batches(
+            InferencePredictor,
+            fn_constructor_kwargs={"settings": settings},
+            concurrency=2,
+            # Half a CPU each: at Ray's default of one, the two workers hold both CPUs of the
+            # runtime and read_images' tasks never run (the job waits for ever).
+            num_cpus=0.5,
+            batch_size=2,
+            batch_format="numpy",
+        )
+        .take_all()
+    )
+    assert sorted(Path(row["path"]).name for row in output) == [p.name for p in PHOTOS]
+    for row in output:
+        assert row["error"] is None, row["error"]
+        assert stable(json.loads(row["prediction"])) == expected[Path(row["path"]).name]
