@@ -105,6 +105,13 @@ class RaySettings:
                 f"different names, not {self.image_column!r}, {self.prediction_column!r} and "
                 f"{self.error_column!r}."
             )
+        # Everything the client checks (URLs, key, timeout, retries, configuration, model id)
+        # fails here, on the driver, instead of once in every Ray worker; making a client
+        # sends nothing.
+        from rf_client._context import check_model_id
+
+        check_model_id(self.model_id)
+        self.make_client().close()
 
     def make_client(self) -> InferenceHTTPClient:
         """The client these settings describe (one per Ray worker)."""

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from rf_client import InferenceConfiguration, InvalidParameterError
+from rf_client import InferenceConfiguration, InvalidParameterError, RFClientError
 from rf_client.ray import InferencePredictor, RaySettings
 from tests.support.canned import serve_model
 from tests.support.fake_server import FakeServer, json_reply
@@ -169,6 +169,24 @@ def test_invalid_settings_are_refused(fake_server: FakeServer) -> None:
         settings_for(fake_server, error_column="image")
     with pytest.raises(InvalidParameterError, match="RaySettings"):
         InferencePredictor({"api_url": fake_server.url})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"timeout": -1}, "timeout"),
+        ({"max_retries": -2}, "max_retries"),
+        ({"api_url": "ftp://example"}, "api_url"),
+        ({"api_url": ["http://127.0.0.1:1", "http://127.0.0.1:1"]}, "127.0.0.1:1"),
+        ({"model_id": "not a model"}, "model id"),
+    ],
+)
+def test_settings_the_client_would_refuse_fail_on_the_driver(
+    fake_server: FakeServer, changes: dict[str, object], message: str
+) -> None:
+    with pytest.raises(RFClientError, match=message) as caught:
+        settings_for(fake_server, **changes)
+    assert SECRET not in str(caught.value)
 
 
 def test_importing_rf_client_and_the_integration_does_not_import_ray() -> None:
