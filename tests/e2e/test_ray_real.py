@@ -66,6 +66,20 @@ def ray_runtime() -> Iterator[None]:
         ray.shutdown()
 
 
+def predict(dataset: Any, settings: RaySettings, concurrency: int, batch_size: int) -> Any:
+    """Every row of ``dataset`` through ``InferencePredictor``, as Ray gives them back."""
+    return dataset.map_batches(
+        InferencePredictor,
+        fn_constructor_kwargs={"settings": settings},
+        concurrency=concurrency,
+        # Half a CPU each: at Ray's default of one, two workers hold both CPUs of the runtime
+        # and read_images' tasks never run (the job waits for ever).
+        num_cpus=0.5,
+        batch_size=batch_size,
+        batch_format="numpy",
+    ).take_all()
+
+
 def stable(result: Any) -> Any:
     """``result`` without the fields that change from run to run, at any depth."""
     if isinstance(result, dict):
@@ -90,17 +104,7 @@ def test_a_ray_data_job_over_two_servers_equals_plain_infer(
         configuration=InferenceConfiguration(max_concurrent_requests=4),
     )
 
-    output = (
-        ray.data.from_items(rows)
-        .map_batches(
-            InferencePredictor,
-            fn_constructor_kwargs={"settings": settings},
-            concurrency=2,
-            batch_size=4,
-            batch_format="numpy",
-        )
-        .take_all()
-    )
+    output = predict(ray.data.from_items(rows), settings, concurrency=2, batch_size=4)
 
     assert len(output) == len(rows)
     assert sorted(row["row"] for row in output) == sorted(row["row"] for row in rows)
@@ -119,17 +123,7 @@ def test_a_row_the_servers_cannot_serve_is_recorded_not_fatal(
     settings = RaySettings(
         api_url=[real_server.url, second_server.url], api_key=API_KEY, model_id=OD_MODEL
     )
-    output = (
-        ray.data.from_items(rows)
-        .map_batches(
-            InferencePredictor,
-            fn_constructor_kwargs={"settings": settings},
-            concurrency=1,
-            batch_size=2,
-            batch_format="numpy",
-        )
-        .take_all()
-    )
+    output = predict(ray.data.from_items(rows), settings, concurrency=1, batch_size=2)
     by_image = {row["image"]: row for row in output}
     assert by_image[str(PHOTOS[0])]["error"] is None
     assert json.loads(by_image[str(PHOTOS[0])]["prediction"])["predictions"]
@@ -155,20 +149,8 @@ def test_decoded_rgb_arrays_from_read_images_equal_plain_infer_of_the_bgr_arrays
     settings = RaySettings(
         api_url=[real_server.url, second_server.url], api_key=API_KEY, model_id=OD_MODEL
     )
-    output = (
-        ray.data.read_images([str(p) for p in PHOTOS], include_paths=True, mode="RGB")
-        .map_batches(
-            InferencePredictor,
-            fn_constructor_kwargs={"settings": settings},
-            concurrency=2,
-            # Half a CPU each: at Ray's default of one, the two workers hold both CPUs of the
-            # runtime and read_images' tasks never run (the job waits for ever).
-            num_cpus=0.5,
-            batch_size=2,
-            batch_format="numpy",
-        )
-        .take_all()
-    )
+    images = ray.data.read_images([str(p) for p in PHOTOS], include_paths=True, mode="RGB")
+    output = predict(images, settings, concurrency=2, batch_size=2)
     assert sorted(Path(row["path"]).name for row in output) == [p.name for p in PHOTOS]
     for row in output:
         assert row["error"] is None, row["error"]
