@@ -38,7 +38,7 @@ secret (see ``rf_client._redaction``)::
     │   │                              ValueError)
     │   ├── InvalidParameterTypeError      it has the wrong type (also a TypeError)
     │   └── InvalidFlagTextError           text that is neither true nor false (str2bool)
-    ├── InvalidModelIdentifier         a model id is malformed
+    ├── InvalidModelIdentifier         a model id is malformed (also a ValueError)
     ├── ModelNotSelectedError          no model id given and none selected
     ├── ModelNotInitializedError       the server does not have the model and may not load it
     ├── ModelTaskTypeNotSupportedError the model's task has no such route
@@ -52,7 +52,7 @@ Bad arguments are also builtin errors, so ``except`` clauses written for 1.8.3 k
 every :class:`InvalidInputError` and :class:`InvalidParameterError` is a ``ValueError`` (1.8.3
 raises a ``ValueError`` for an unknown OCR model, for example), and the wrong-type ones
 (:class:`InvalidInputFormatError`, :class:`InvalidParameterTypeError`) are a ``TypeError``
-too. :class:`MissingDependencyError` is an ``ImportError``.
+too. :class:`MissingDependencyError` is a ``ModuleNotFoundError`` (an ``ImportError``).
 
 Warnings: :class:`RFClientDeprecationWarning` (a ``DeprecationWarning``) for methods kept for
 inference-sdk compatibility that have a replacement; its 1.8.3 name
@@ -407,8 +407,12 @@ class InvalidFlagTextError(InvalidParameterError):
     """
 
 
-class InvalidModelIdentifier(RFClientError):
-    """A model id is malformed (expected ``project/version`` or a known alias)."""
+class InvalidModelIdentifier(RFClientError, ValueError):
+    """A model id is malformed (expected ``project/version`` or a known alias).
+
+    A ``ValueError`` too, as every bad-argument error; a model id that is not a string at all
+    raises :class:`InvalidParameterTypeError`.
+    """
 
 
 class ModelNotSelectedError(RFClientError):
@@ -497,11 +501,11 @@ class FeatureRemovedError(GoneError, FeatureDeprecatedError):
         self.replacement = replacement
 
 
-class MissingDependencyError(RFClientError, ImportError):
+class MissingDependencyError(RFClientError, ModuleNotFoundError):
     """An optional dependency (or feature) is missing; the message says what to install or use.
 
-    Also an ``ImportError``, which code written for inference-sdk 1.8.3 catches where a module
-    it needs (OpenCV, aiortc for ``webrtc``) is missing.
+    Also a ``ModuleNotFoundError`` (an ``ImportError``), which inference-sdk 1.8.3 raises where a
+    module it needs (OpenCV, aiortc for ``webrtc``) is missing, so code catching it keeps working.
     """
 
 

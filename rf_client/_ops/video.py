@@ -231,8 +231,7 @@ def check_video_reference(reference: object) -> Clip:
     """Check a clip reference before anything is sent: an http(s) URL or an existing file.
 
     Raises:
-        InvalidInputFormatError: Any other type, or a missing file (1.8.3's class for both).
-        InvalidInputError: A folder.
+        InvalidInputFormatError: Any other type, a missing file, or a folder (1.8.3's class).
     """
     if not isinstance(reference, str | os.PathLike):
         raise InvalidInputFormatError(
@@ -248,7 +247,7 @@ def check_video_reference(reference: object) -> Clip:
     if path.is_file():
         return Clip(url=None, path=str(path), shown=f"video file {text!r}")
     if path.is_dir():
-        raise InvalidInputError(
+        raise InvalidInputFormatError(
             f"{text!r} is a folder, not a video clip; use infer_on_stream() to run a model on "
             "its images."
         )

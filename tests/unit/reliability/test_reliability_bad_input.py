@@ -28,6 +28,7 @@ from rf_client import (
     InvalidInputFormatError,
     InvalidModelIdentifier,
     InvalidParameterError,
+    InvalidParameterTypeError,
     InvalidURLImageInput,
     ModelNotSelectedError,
     RetryPolicy,
@@ -163,8 +164,8 @@ def test_a_bad_image_input_is_refused_before_anything_is_sent(
         ("coco//3", InvalidModelIdentifier, "'coco//3'"),
         (" coco/3", InvalidModelIdentifier, "' coco/3'"),
         ("coco/3?x=1", InvalidModelIdentifier, "'coco/3?x=1'"),
-        (3, InvalidModelIdentifier, "not int"),
-        (["coco/3"], InvalidModelIdentifier, "not list"),
+        (3, InvalidParameterTypeError, "not int"),
+        (["coco/3"], InvalidParameterTypeError, "not list"),
         (None, ModelNotSelectedError, "needs a model"),
     ],
 )
