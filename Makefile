@@ -7,10 +7,15 @@ SERVER_URL ?= http://localhost:9001
 
 .PHONY: install test lint typecheck unit regen specs spec-pull check-generated check-workflows regen-workflows e2e demo bench clean
 
+# An editable install: the `rf-client` command, `python scripts/demo.py` and the tests all run
+# the checkout's current code, with no reinstall after an edit. The build backend (hatchling,
+# pyproject.toml) sets it up without warnings, and pip runs quietly.
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(PIP) install --upgrade pip
+	$(PIP) install -e ".[dev]"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -45,7 +45,7 @@ from rf_client._settings import (
 )
 from rf_client._state import ClientState, StateHolder
 from rf_client.config import HTTPClientMode, InferenceConfiguration
-from rf_client.errors import InvalidInputError
+from rf_client.errors import InvalidInputFormatError
 
 T = TypeVar("T")
 Self = TypeVar("Self", bound="BaseClient")
@@ -421,7 +421,7 @@ def as_batch(inference_input: object) -> tuple[list[object], bool]:
     ):
         return list(inference_input), False
     if isinstance(inference_input, set | frozenset):
-        raise InvalidInputError(
+        raise InvalidInputFormatError(
             "a batch of images must be a list or another ordered sequence, not a "
             f"{type(inference_input).__name__} (results come back in input order)."
         )

@@ -7,7 +7,7 @@ from typing import Generic, TypeVar
 
 import attrs
 
-from rf_client.errors import RFClientError
+from rf_client.errors import RFClientError, summarise_failed_indexes
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -85,8 +85,6 @@ class BatchOutcome(Generic[T]):
 
     def summary(self) -> str:
         """``"items 2, 5 of 10 failed; the other results are in error.batch.results"``."""
-        from rf_client.errors import summarise_failed_indexes
-
         failed = self.failed_indexes
         text = summarise_failed_indexes(failed, len(self.outcomes))
         if len(failed) < len(self.outcomes):

@@ -232,8 +232,8 @@ class StreamsMixin(BaseClient):
             and ``windows_classified``.
 
         Raises:
-            InvalidInputError: The reference is neither a URL nor an existing file (nothing is
-                sent).
+            InvalidInputFormatError: The reference is neither a URL nor an existing file (nothing
+                is sent).
             ModelTaskTypeNotSupportedError: (v1) The model takes images: use :meth:`infer` or
                 :meth:`infer_on_stream`.
             ModelNotSelectedError: No ``model_id`` and no selected model.

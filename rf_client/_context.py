@@ -19,6 +19,7 @@ from rf_client.config import ApiKeyTransport, HTTPClientMode, InferenceConfigura
 from rf_client.errors import (
     APIKeyNotProvided,
     InvalidModelIdentifier,
+    InvalidParameterTypeError,
     ModelNotSelectedError,
     WrongClientModeError,
 )
@@ -125,9 +126,13 @@ class CallContext:
 
 
 def check_model_id(model_id: object) -> str:
-    """``model_id`` alias-resolved, or InvalidModelIdentifier when it cannot be a model id."""
+    """``model_id`` alias-resolved, or InvalidModelIdentifier when it cannot be a model id.
+
+    A value that is not a string raises InvalidParameterTypeError (a TypeError, as 1.8.3's
+    failure on, say, a list was).
+    """
     if not isinstance(model_id, str):
-        raise InvalidModelIdentifier(
+        raise InvalidParameterTypeError(
             f"model id must be a string like 'project/3', not {type(model_id).__name__}"
         )
     stripped = model_id.strip()

@@ -31,6 +31,7 @@ from rf_client._url_images import check_image_url, download_image
 from rf_client.errors import (
     EncodingError,
     InvalidInputError,
+    InvalidInputFormatError,
     InvalidURLImageInput,
 )
 
@@ -126,7 +127,9 @@ def check_image(item: object) -> None:
     and mode, base64 by decoding. URLs are checked for scheme only (downloading happens later).
     """
     if item is None:
-        raise InvalidInputError("image is None: pass a path, URL, bytes, numpy array or PIL image.")
+        raise InvalidInputFormatError(
+            "image is None: pass a path, URL, bytes, numpy array or PIL image."
+        )
     if isinstance(item, str) and not item.strip():
         raise InvalidInputError(
             "image is an empty string: pass a path, URL, bytes, numpy array or PIL image."
@@ -155,7 +158,7 @@ def check_image(item: object) -> None:
     if _is_pil_image(item):
         _check_pil(item)
         return
-    raise InvalidInputError(
+    raise InvalidInputFormatError(
         f"{describe_input(item)} is not an image input: pass a path, an http(s) URL, bytes, a "
         "numpy array, a PIL image, base64 text or a data: URI."
     )
@@ -223,7 +226,7 @@ def _path_text(item: os.PathLike[Any]) -> str:
     except TypeError as error:  # its __fspath__ returns neither str nor bytes
         problem = str(error)
     # Raised outside the handler, so the TypeError does not ride along as its context.
-    raise InvalidInputError(
+    raise InvalidInputFormatError(
         f"{type(item).__name__} value is not a usable path ({problem}); pass a str or a "
         "pathlib.Path."
     )

@@ -18,7 +18,7 @@ from rf_client._http import ClientOptions, RetryPolicy, URLImagePolicy, check_ti
 from rf_client._redaction import display_url
 from rf_client._url_images import host_name_problem
 from rf_client.config import InferenceConfiguration
-from rf_client.errors import InvalidParameterError
+from rf_client.errors import InvalidParameterError, InvalidParameterTypeError
 
 NOT_GIVEN: Any = object()
 """Marks a ``timeout`` that was not passed (None means "no timeout")."""
@@ -31,28 +31,31 @@ def checked_api_url(api_url: object) -> str:
     that can be looked up (no empty label, none over 63 characters).
 
     Raises:
+        InvalidParameterTypeError: It is not a string.
         InvalidParameterError: Naming the value.
     """
+    example = "an http(s) URL with a host, such as 'http://localhost:9001'"
+    if not isinstance(api_url, str):
+        raise InvalidParameterTypeError(f"api_url must be {example}, not {type(api_url).__name__}.")
+    text = api_url.strip()
     problem = ""
-    if isinstance(api_url, str) and any(c.isspace() for c in api_url.strip()):
+    if any(c.isspace() for c in text):
         problem = " (it contains spaces)"
-    elif isinstance(api_url, str):
+    else:
         try:
-            parts = urllib.parse.urlsplit(api_url.strip())
+            parts = urllib.parse.urlsplit(text)
             parts.port  # noqa: B018  # raises ValueError for a port out of range
-            httpx.URL(api_url.strip())
+            httpx.URL(text)
         except (ValueError, httpx.InvalidURL) as error:
             problem = f" ({error})"
         else:
             if parts.scheme.lower() in ("http", "https") and parts.hostname:
-                host_problem = host_name_problem(api_url.strip())
+                host_problem = host_name_problem(text)
                 if host_problem is None:
-                    return api_url.strip().rstrip("/")
+                    return text.rstrip("/")
                 problem = f" ({host_problem})"
-    shown = _shown_api_url(api_url) if isinstance(api_url, str) else type(api_url).__name__
     raise InvalidParameterError(
-        f"api_url must be an http(s) URL with a host, such as 'http://localhost:9001', not "
-        f"{shown}{problem}."
+        f"api_url must be {example}, not {_shown_api_url(api_url)}{problem}."
     )
 
 
@@ -105,13 +108,14 @@ def checked_api_key(api_key: object) -> str | None:
     """The API key, if it can travel in a header; None for None or an empty key.
 
     Raises:
-        InvalidParameterError: Not a string, or it holds spaces, control or non-ASCII
+        InvalidParameterTypeError: Not a string.
+        InvalidParameterError: It holds spaces, control or non-ASCII
             characters (the key itself is not shown).
     """
     if api_key is None or api_key == "":
         return None
     if not isinstance(api_key, str):
-        raise InvalidParameterError(
+        raise InvalidParameterTypeError(
             f"api_key must be a string or None, not {type(api_key).__name__}."
         )
     if not api_key.isascii() or not api_key.isprintable() or any(c.isspace() for c in api_key):
@@ -128,10 +132,10 @@ def checked_configuration(configuration: object) -> InferenceConfiguration:
     """``configuration`` if it is an InferenceConfiguration (which validated itself when built).
 
     Raises:
-        InvalidParameterError: It is something else (a dict, say).
+        InvalidParameterTypeError: It is something else (a dict, say).
     """
     if not isinstance(configuration, InferenceConfiguration):
-        raise InvalidParameterError(
+        raise InvalidParameterTypeError(
             f"expected an InferenceConfiguration, not {type(configuration).__name__}."
         )
     return configuration
@@ -150,11 +154,11 @@ def make_options(
         InvalidParameterError: A value has the wrong type or is out of range.
     """
     if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
-        raise InvalidParameterError(
+        raise InvalidParameterTypeError(
             f"retry_policy must be a RetryPolicy, not {type(retry_policy).__name__}."
         )
     if url_image_policy is not None and not isinstance(url_image_policy, URLImagePolicy):
-        raise InvalidParameterError(
+        raise InvalidParameterTypeError(
             f"url_image_policy must be a URLImagePolicy, not {type(url_image_policy).__name__}."
         )
     retry = retry_policy or base.retry

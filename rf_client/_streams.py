@@ -27,7 +27,12 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import attrs
 
 from rf_client._redaction import display_url
-from rf_client.errors import EncodingError, InvalidInputError, MissingDependencyError
+from rf_client.errors import (
+    EncodingError,
+    InvalidInputError,
+    InvalidInputFormatError,
+    MissingDependencyError,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -109,10 +114,11 @@ def parse_stream_input(input_uri: object, extensions: Sequence[str] | None) -> S
 
     Raises:
         MissingDependencyError: OpenCV is not installed (the message says how to install it).
-        InvalidInputError: The input has the wrong type, or names nothing that exists.
+        InvalidInputFormatError: The input has the wrong type (also a TypeError, as in 1.8.3).
+        InvalidInputError: The input names nothing that exists.
     """
     if isinstance(input_uri, bool) or not isinstance(input_uri, str | int | os.PathLike):
-        raise InvalidInputError(
+        raise InvalidInputFormatError(
             f"infer_on_stream takes a video file, a folder of images, a camera index or a stream "
             f"URL, not a {type(input_uri).__name__}; for images use infer()."
         )
@@ -123,7 +129,7 @@ def parse_stream_input(input_uri: object, extensions: Sequence[str] | None) -> S
         return StreamSpec(SourceKind.CAMERA, input_uri, f"camera {input_uri}")
     text = os.fspath(input_uri)
     if not isinstance(text, str):
-        raise InvalidInputError("a stream path must be text, not bytes.")
+        raise InvalidInputFormatError("a stream path must be text, not bytes.")
     if _URL_SCHEME.match(text):
         return StreamSpec(
             SourceKind.URL, text, f"stream URL {display_url(text, mark_credentials=True)!r}"

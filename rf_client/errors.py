@@ -28,12 +28,17 @@ secret (see ``rf_client._redaction``)::
     │   ├── APITimeoutError                the answer did not come in time
     │   └── IncompleteResponseError        the answer was cut short (also ResponseValidationError)
     ├── ResponseValidationError        the answer is not what the endpoint promises
-    ├── InvalidInputError              (alias InvalidInputFormatError) an input is unusable
+    ├── InvalidInputError              an input is unusable (also a ValueError)
+    │   ├── InvalidInputFormatError        it is of no usable kind: None, a number, a dict, ...
+    │   │                                  (the class 1.8.3 raises; also a TypeError)
     │   ├── EncodingError                  it cannot be decoded or encoded
     │   ├── InvalidURLImageInput           a URL image input breaks the URL policy
     │   └── URLAddressNotAllowedError      a URL resolves to a refused address
-    ├── InvalidParameterError          a parameter or configuration value is invalid
-    ├── InvalidModelIdentifier         a model id is malformed
+    ├── InvalidParameterError          a parameter or configuration value is invalid (also a
+    │   │                              ValueError)
+    │   ├── InvalidParameterTypeError      it has the wrong type (also a TypeError)
+    │   └── InvalidFlagTextError           text that is neither true nor false (str2bool)
+    ├── InvalidModelIdentifier         a model id is malformed (also a ValueError)
     ├── ModelNotSelectedError          no model id given and none selected
     ├── ModelNotInitializedError       the server does not have the model and may not load it
     ├── ModelTaskTypeNotSupportedError the model's task has no such route
@@ -42,6 +47,12 @@ secret (see ``rf_client._redaction``)::
     ├── FeatureDeprecatedError         the feature was removed
     ├── MissingDependencyError         an optional dependency (OpenCV for video) is missing
     └── RetryError                     kept importable for 1.8.3 code; never raised
+
+Bad arguments are also builtin errors, so ``except`` clauses written for 1.8.3 keep working:
+every :class:`InvalidInputError` and :class:`InvalidParameterError` is a ``ValueError`` (1.8.3
+raises a ``ValueError`` for an unknown OCR model, for example), and the wrong-type ones
+(:class:`InvalidInputFormatError`, :class:`InvalidParameterTypeError`) are a ``TypeError``
+too. :class:`MissingDependencyError` is a ``ModuleNotFoundError`` (an ``ImportError``).
 
 Warnings: :class:`RFClientDeprecationWarning` (a ``DeprecationWarning``) for methods kept for
 inference-sdk compatibility that have a replacement; its 1.8.3 name
@@ -62,11 +73,58 @@ exception that could carry a request URL or body.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, ClassVar, Protocol
 
-if TYPE_CHECKING:
-    from rf_client._batch import BatchOutcome
+# This module is the bottom of the package: it imports no other rf_client module, so every
+# module can import it. What ``error.batch`` holds (rf_client._batch.BatchOutcome) is described
+# here by the protocols below instead of imported.
+
+
+class ItemOutcome(Protocol):
+    """One item of :attr:`RFClientError.batch`: its ``value``, or the ``error`` that stopped it."""
+
+    @property
+    def value(self) -> Any:
+        """The item's result (``None`` when it failed)."""
+        ...
+
+    @property
+    def error(self) -> RFClientError | None:
+        """The item's error (``None`` when it succeeded)."""
+        ...
+
+
+class BatchRecord(Protocol):
+    """What :attr:`RFClientError.batch` holds (a ``rf_client.BatchOutcome``)."""
+
+    @property
+    def outcomes(self) -> Sequence[ItemOutcome]:
+        """Every item's outcome, in input order."""
+        ...
+
+    @property
+    def results(self) -> list[Any]:
+        """Each item's result, ``None`` where the item failed."""
+        ...
+
+    @property
+    def errors(self) -> dict[int, RFClientError]:
+        """The error of each failed item, by 0-based input index."""
+        ...
+
+    @property
+    def failed_indexes(self) -> list[int]:
+        """0-based input indexes of the failed items, ascending."""
+        ...
+
+    def summary(self) -> str:
+        """``"items 2, 5 of 10 failed; ..."``."""
+        ...
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[ItemOutcome]: ...
 
 
 class RFClientError(Exception):
@@ -77,7 +135,7 @@ class RFClientError(Exception):
             or error in input order; ``None`` for a single call.
     """
 
-    batch: BatchOutcome[Any] | None
+    batch: BatchRecord | None
 
     def __init__(self, message: str = "", *args: object) -> None:
         # Extra arguments are accepted as 1.8.3's plain-Exception errors accept them (tests
@@ -298,12 +356,20 @@ class IncompleteResponseError(APIConnectionError, ResponseValidationError):
     """
 
 
-class InvalidInputError(RFClientError):
-    """An input (image, video, text, list) cannot be used; nothing was sent."""
+class InvalidInputError(RFClientError, ValueError):
+    """An input (image, video, text, list) cannot be used; nothing was sent.
+
+    Also a ``ValueError``: a bad argument, as Python's own functions report one.
+    """
 
 
-InvalidInputFormatError = InvalidInputError
-"""The 1.8.3 name of :class:`InvalidInputError`."""
+class InvalidInputFormatError(InvalidInputError, TypeError):
+    """An input is of no kind rf-client can use (``None``, a number, a dict, any other object).
+
+    The class inference-sdk 1.8.3 raises for such an input, so ``except InvalidInputFormatError``
+    keeps working; ``except InvalidInputError`` catches it too. Also a ``TypeError`` (1.8.3
+    fails with one for a stream source of the wrong type).
+    """
 
 
 class EncodingError(InvalidInputError):
@@ -318,19 +384,35 @@ class URLAddressNotAllowedError(InvalidInputError):
     """A URL given as an image resolves to an address the URL policy refuses."""
 
 
-class InvalidParameterError(RFClientError):
-    """A parameter or a configuration value is invalid; nothing was sent."""
+class InvalidParameterError(RFClientError, ValueError):
+    """A parameter or a configuration value is invalid; nothing was sent.
 
-
-class InvalidFlagTextError(InvalidParameterError, ValueError):
-    """Text that is neither ``true`` nor ``false`` where a flag is read (``str2bool``).
-
-    Also a ``ValueError``, which inference-sdk 1.8.3's ``str2bool`` raised.
+    Also a ``ValueError``, which inference-sdk 1.8.3 raises for some bad arguments (an unknown
+    OCR model), so ``except ValueError`` written for it keeps working.
     """
 
 
-class InvalidModelIdentifier(RFClientError):
-    """A model id is malformed (expected ``project/version`` or a known alias)."""
+class InvalidParameterTypeError(InvalidParameterError, TypeError):
+    """A parameter has the wrong type (``images`` a list where a dict is needed, ...).
+
+    Also a ``TypeError``: where 1.8.3 failed on such a value (with a ``TypeError``, or an
+    ``AttributeError`` from deep inside), rf-client says which parameter and what it takes.
+    """
+
+
+class InvalidFlagTextError(InvalidParameterError):
+    """Text that is neither ``true`` nor ``false`` where a flag is read (``str2bool``).
+
+    A ``ValueError`` (as every :class:`InvalidParameterError`), which 1.8.3's ``str2bool`` raised.
+    """
+
+
+class InvalidModelIdentifier(RFClientError, ValueError):
+    """A model id is malformed (expected ``project/version`` or a known alias).
+
+    A ``ValueError`` too, as every bad-argument error; a model id that is not a string at all
+    raises :class:`InvalidParameterTypeError`.
+    """
 
 
 class ModelNotSelectedError(RFClientError):
@@ -419,11 +501,11 @@ class FeatureRemovedError(GoneError, FeatureDeprecatedError):
         self.replacement = replacement
 
 
-class MissingDependencyError(RFClientError, ImportError):
+class MissingDependencyError(RFClientError, ModuleNotFoundError):
     """An optional dependency (or feature) is missing; the message says what to install or use.
 
-    Also an ``ImportError``, which code written for inference-sdk 1.8.3 catches where a module
-    it needs (OpenCV, aiortc for ``webrtc``) is missing.
+    Also a ``ModuleNotFoundError`` (an ``ImportError``), which inference-sdk 1.8.3 raises where a
+    module it needs (OpenCV, aiortc for ``webrtc``) is missing, so code catching it keeps working.
     """
 
 

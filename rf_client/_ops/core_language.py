@@ -26,7 +26,12 @@ from rf_client._ops.core_models import (
 )
 from rf_client._ops.inference import check_images
 from rf_client._plan import Plan
-from rf_client.errors import APIStatusError, InvalidInputError, InvalidParameterError
+from rf_client.errors import (
+    APIStatusError,
+    InvalidInputError,
+    InvalidParameterError,
+    InvalidParameterTypeError,
+)
 
 if TYPE_CHECKING:
     from rf_api_v1.models import LMMInferenceRequest
@@ -52,12 +57,15 @@ OCR_ROUTES: dict[str, OcrRoute] = {
 
 def ocr_route(model: object) -> tuple[str, OcrRoute]:
     """The lower-cased OCR model name and its route; InvalidParameterError for another name."""
-    name = model.lower() if isinstance(model, str) else None
-    if name is None or name not in OCR_ROUTES:
-        raise InvalidParameterError(
-            f"OCR model {model!r} is not supported: use one of "
-            f"{', '.join(repr(known) for known in OCR_ROUTES)}."
+    known = ", ".join(repr(known) for known in OCR_ROUTES)
+    if not isinstance(model, str):
+        # 1.8.3 failed with an AttributeError on .lower(): a type error, said as one.
+        raise InvalidParameterTypeError(
+            f"the OCR model must be a name (one of {known}), not {type(model).__name__}."
         )
+    name = model.lower()
+    if name not in OCR_ROUTES:
+        raise InvalidParameterError(f"OCR model {model!r} is not supported: use one of {known}.")
     return name, OCR_ROUTES[name]
 
 

@@ -105,9 +105,8 @@ def generated_v1(operation: str) -> Any:
 
 
 def check_images(inputs: Sequence[object]) -> None:
-    """Check every input of a call before anything is sent; an empty list is an error."""
-    if not inputs:
-        raise InvalidInputError("no images given: pass one image or a non-empty list of images.")
+    """Check every input of a call before anything is sent (an empty list has nothing to check:
+    it gives an empty list, as in 1.8.3, so a filtered batch that ends up empty does not fail)."""
     for index, item in enumerate(inputs):
         try:
             check_image(item)
@@ -277,6 +276,8 @@ def infer_v1(
     # Mode and model id are checked before the images, the images before the model is fetched.
     model_name = v1_model_id(ctx, model_id, operation)
     check_images(inputs)
+    if not inputs:  # nothing to infer: not even the model description is fetched
+        return BatchOutcome([])
     model = yield from resolve_v1_model(ctx, model_name, expected_tasks)
     batch_size = ctx.configuration.max_batch_size
 

@@ -42,6 +42,7 @@ from rf_client.config import ACTION_RECOGNITION_TASK, HTTPClientMode
 from rf_client.errors import (
     APIStatusError,
     InvalidInputError,
+    InvalidInputFormatError,
     ModelTaskTypeNotSupportedError,
     ResponseValidationError,
     RFClientError,
@@ -232,27 +233,27 @@ def check_video_reference(reference: object) -> Clip:
     """Check a clip reference before anything is sent: an http(s) URL or an existing file.
 
     Raises:
-        InvalidInputError: Any other type, a missing file, or a folder.
+        InvalidInputFormatError: Any other type, a missing file, or a folder (1.8.3's class).
     """
     if not isinstance(reference, str | os.PathLike):
-        raise InvalidInputError(
+        raise InvalidInputFormatError(
             f"a video reference must be an http(s) URL or a local file path, not "
             f"{type(reference).__name__}."
         )
     text = os.fspath(reference)
     if not isinstance(text, str):
-        raise InvalidInputError("a video path must be text, not bytes.")
+        raise InvalidInputFormatError("a video path must be text, not bytes.")
     if text.startswith(("http://", "https://")):
         return Clip(url=text, path=None, shown=describe_input(text))
     path = Path(text).expanduser()
     if path.is_file():
         return Clip(url=None, path=str(path), shown=f"video file {text!r}")
     if path.is_dir():
-        raise InvalidInputError(
+        raise InvalidInputFormatError(
             f"{text!r} is a folder, not a video clip; use infer_on_stream() to run a model on "
             "its images."
         )
-    raise InvalidInputError(
+    raise InvalidInputFormatError(
         f"video reference {text!r} is neither an http(s) URL nor an existing file (relative "
         f"paths are from {os.getcwd()!r}). Pass a URL or a local path."
     )
@@ -311,7 +312,8 @@ def infer_on_video_v1(
     refused before the clip is read.
 
     Raises:
-        InvalidInputError: The reference is not a URL or an existing file (nothing is sent).
+        InvalidInputFormatError: The reference is not a URL or an existing file (nothing is
+            sent).
         ModelTaskTypeNotSupportedError: The model takes images, not clips.
         WrongClientModeError: The client is in v0 mode.
     """
@@ -361,7 +363,8 @@ def infer_on_video_v0(
     hosted API takes images; ``class_filter`` travels comma-separated.
 
     Raises:
-        InvalidInputError: The reference is not a URL or an existing file (nothing is sent).
+        InvalidInputFormatError: The reference is not a URL or an existing file (nothing is
+            sent).
         InvalidModelIdentifier: The model id is not ``project/version``.
         APIKeyNotProvided: The client has no API key.
     """

@@ -24,7 +24,12 @@ from rf_client._images import check_image, prepare_image
 from rf_client._ops.registry import parse_model
 from rf_client._plan import Plan, offload, send
 from rf_client._results import decode_workflow_outputs
-from rf_client.errors import InvalidInputError, InvalidParameterError, ResponseValidationError
+from rf_client.errors import (
+    InvalidInputError,
+    InvalidParameterError,
+    InvalidParameterTypeError,
+    ResponseValidationError,
+)
 
 if TYPE_CHECKING:
     from rf_api_v1.models import DescribeBlocksRequest, DynamicBlockDefinition
@@ -152,12 +157,12 @@ def check_mapping(value: object, name: str, expected: str) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise InvalidParameterError(
+        raise InvalidParameterTypeError(
             f"{name} must be a dict of {expected}, not {type(value).__name__}."
         )
     for key in value:
         if not isinstance(key, str):
-            raise InvalidParameterError(
+            raise InvalidParameterTypeError(
                 f"{name} must be a dict of {expected}; its key {key!r} is not a string."
             )
     return dict(value)
@@ -166,7 +171,7 @@ def check_mapping(value: object, name: str, expected: str) -> dict[str, Any]:
 def check_specification(specification: object, name: str = "specification") -> dict[str, Any]:
     """``specification`` when it is a dict that can be sent as JSON; InvalidParameterError else."""
     if not isinstance(specification, Mapping):
-        raise InvalidParameterError(
+        raise InvalidParameterTypeError(
             f"{name} must be a dict (the workflow's JSON definition), not "
             f"{type(specification).__name__}."
         )

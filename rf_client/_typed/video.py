@@ -128,7 +128,7 @@ class VideoNamespace(Namespace):
             and ``windows_classified``.
 
         Raises:
-            InvalidInputError: The reference is neither a URL nor an existing file.
+            InvalidInputFormatError: The reference is neither a URL nor an existing file.
             ModelTaskTypeNotSupportedError: The model takes images.
             WrongClientModeError: The client is in v0 mode.
             ResponseValidationError: The answer does not fit the response schema.

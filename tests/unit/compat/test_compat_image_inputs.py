@@ -323,10 +323,17 @@ def test_a_bad_item_in_a_list_is_named_by_position_and_nothing_is_sent(
     assert fake_server.requests == []
 
 
-@pytest.mark.parametrize("batch", [(), [], ("a.jpg",)])
-def test_empty_lists_and_tuples_are_refused(
+@pytest.mark.parametrize("batch", [(), []])
+def test_empty_lists_and_tuples_give_an_empty_list_and_send_nothing(
     fake_server: FakeServer, client: InferenceHTTPClient, runner: Runner, batch: object
 ) -> None:
-    with pytest.raises(InvalidInputError):
-        runner.infer(client, batch)
+    assert runner.infer(client, batch) == []
+    assert fake_server.requests == []
+
+
+def test_a_tuple_is_a_batch_checked_like_a_list(
+    fake_server: FakeServer, client: InferenceHTTPClient, runner: Runner
+) -> None:
+    with pytest.raises(InvalidInputError, match="#1 of 2"):
+        runner.infer(client, ("a.jpg", str(IMAGES_DIR / "page.png")))
     assert fake_server.requests == []

@@ -78,7 +78,9 @@ def assert_clean_error(error: BaseException, expected: type[RFClientError]) -> N
         assert isinstance(linked, RFClientError), (
             f"{type(linked).__module__}.{type(linked).__name__} in the chain of {error!r}"
         )
-        assert not isinstance(linked, httpx.HTTPError | OSError | ValueError | KeyError)
+        # rf-client's own classes only (some are ValueErrors too): no httpx, OS or decoder error.
+        assert type(linked).__module__ == "rf_client.errors"
+        assert not isinstance(linked, httpx.HTTPError | OSError | KeyError)
 
 
 def tiny_png(width: int, height: int = 6) -> bytes:

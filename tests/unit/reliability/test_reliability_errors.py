@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import pickle
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -238,10 +240,11 @@ def test_http_call_error_is_constructible_as_in_1_8_3() -> None:
         (APITimeoutError("slow"), HTTPServerConnectionError),
         (errors.IncompleteResponseError("cut"), HTTPServerConnectionError),
         (errors.IncompleteResponseError("cut"), ResponseValidationError),
-        (InvalidInputError("bad"), InvalidInputFormatError),
+        (InvalidInputFormatError("bad"), InvalidInputFormatError),
+        (InvalidInputFormatError("bad"), InvalidInputError),
         (errors.EncodingError("bad"), errors.EncodingError),
-        (errors.EncodingError("bad"), InvalidInputFormatError),
-        (errors.InvalidURLImageInput("bad"), InvalidInputFormatError),
+        (errors.EncodingError("bad"), InvalidInputError),
+        (errors.InvalidURLImageInput("bad"), InvalidInputError),
         (errors.URLAddressNotAllowedError("bad"), errors.URLAddressNotAllowedError),
         (FeatureRemovedError("d", 410, feature="x"), FeatureDeprecatedError),
         (RetryError("d", 503, None), RetryError),
@@ -254,6 +257,63 @@ def test_new_errors_are_caught_by_the_1_8_3_names(
         raise raised
     with pytest.raises(HTTPClientError):
         raise raised
+
+
+@pytest.mark.parametrize(
+    ("raised", "builtin"),
+    [
+        (InvalidInputError("bad"), ValueError),
+        (InvalidInputFormatError("bad"), ValueError),
+        (InvalidInputFormatError("bad"), TypeError),
+        (errors.EncodingError("bad"), ValueError),
+        (errors.InvalidURLImageInput("bad"), ValueError),
+        (errors.InvalidParameterError("bad"), ValueError),
+        (errors.InvalidParameterTypeError("bad"), ValueError),
+        (errors.InvalidParameterTypeError("bad"), TypeError),
+        (errors.InvalidFlagTextError("bad"), ValueError),
+        (errors.MissingDependencyError("bad"), ImportError),
+    ],
+)
+def test_bad_argument_errors_are_builtin_errors_too(
+    raised: RFClientError, builtin: type[Exception]
+) -> None:
+    # Code written for 1.8.3 catches ValueError (an unknown OCR model) or TypeError.
+    with pytest.raises(builtin):
+        raise raised
+    assert pickle.loads(pickle.dumps(raised)).args == raised.args
+
+
+@pytest.mark.parametrize(
+    "raised",
+    [
+        errors.APIStatusError("d", 500),
+        APIConnectionError("down"),
+        ResponseValidationError("odd"),
+        errors.ModelNotSelectedError("none"),
+        errors.WrongClientModeError("v0"),
+    ],
+)
+def test_server_and_state_errors_are_no_builtin_argument_errors(raised: RFClientError) -> None:
+    assert not isinstance(raised, ValueError | TypeError)
+
+
+def test_the_errors_module_imports_no_other_rf_client_module() -> None:
+    # errors.py is the bottom of the package: every module imports it, it imports none.
+    tree = ast.parse(Path(errors.__file__).read_text(encoding="utf-8"))
+    imported = [
+        name
+        for node in ast.walk(tree)
+        for name in (
+            [alias.name for alias in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else []
+        )
+    ]
+    assert imported, "the walk found no import at all: the check is broken"
+    assert [name for name in imported if name.split(".")[0] == "rf_client"] == []
+    assert all(node.level == 0 for node in ast.walk(tree) if isinstance(node, ast.ImportFrom))
 
 
 def test_plain_errors_take_any_arguments_as_1_8_3s_do() -> None:

@@ -30,7 +30,7 @@ def test_py_typed_marker_is_in_each_package(package: str) -> None:
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A wheel built with ``pip wheel . --no-deps`` from a copy of the sources.
 
-    A copy, so the build's ``build/`` and ``*.egg-info`` never land in the shared checkout.
+    A copy, so nothing the build leaves behind lands in the shared checkout.
     """
     work = tmp_path_factory.mktemp("wheel")
     source = work / "source"
@@ -51,7 +51,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=False,
     )
     if result.returncode != 0 and "build dependencies" in result.stdout + result.stderr:
-        # The pinned setuptools comes from the package index: nothing to build with offline.
+        # The pinned build backend comes from the package index: nothing to build with offline.
         pytest.skip(f"pip cannot install the build backend:\n{result.stderr[-2000:]}")
     assert result.returncode == 0, result.stdout + result.stderr
     (built,) = dist.glob("rf_client-*.whl")
