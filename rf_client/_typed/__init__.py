@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rf_client._typed.core_models import (
+from rf_client._typed.core import (
     ClipNamespace,
     DepthNamespace,
     EmbeddingsNamespace,
