@@ -525,9 +525,13 @@ class _PoolGather:
                         break
                     self._advance(pool, submitted, plan, None)
                     submitted += 1
-                while next_to_yield in self._finished:
-                    yield cast("Outcome[T]", self._finished.pop(next_to_yield))
-                    next_to_yield += 1
+                if next_to_yield in self._finished:
+                    while next_to_yield in self._finished:
+                        yield cast("Outcome[T]", self._finished.pop(next_to_yield))
+                        next_to_yield += 1
+                    # The buffer has room again: start more plans before waiting, or the
+                    # window shrinks to the plans still running until one of them ends.
+                    continue
                 if not self._waiting:
                     if exhausted:
                         return
@@ -753,9 +757,11 @@ class AsyncDriver:
                         break
                     running[asyncio.ensure_future(self._outcome(plan))] = submitted
                     submitted += 1
-                while next_to_yield in finished:
-                    yield finished.pop(next_to_yield)
-                    next_to_yield += 1
+                if next_to_yield in finished:
+                    while next_to_yield in finished:
+                        yield finished.pop(next_to_yield)
+                        next_to_yield += 1
+                    continue  # room in the buffer again: start more plans before waiting
                 if not running:
                     if exhausted:
                         return

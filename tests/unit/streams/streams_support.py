@@ -105,7 +105,8 @@ class ColourServer:
     """The fake server as an inference server whose model reports each image's colour index.
 
     ``delay(index)`` seconds are waited before answering (to finish frames out of order);
-    ``failing`` indexes are answered 400. ``received`` lists the indexes in arrival order.
+    ``failing`` indexes are answered 400. ``received`` lists the indexes in arrival order,
+    ``finished`` in the order their answers were made; :meth:`wait_finished` waits for one.
     """
 
     def __init__(
@@ -119,7 +120,9 @@ class ColourServer:
         self.delay = delay or (lambda index: 0.0)
         self.failing = failing
         self.received: list[int] = []
+        self.finished: list[int] = []
         self._lock = threading.Lock()
+        self._finishing = threading.Condition(self._lock)
         serve_model(server, model_id)
         project, version = model_id.split("/")
         server.on("POST", "/infer/object_detection", handler=self._answer_v1)
@@ -130,9 +133,17 @@ class ColourServer:
         with self._lock:
             self.received.append(index)
         time.sleep(self.delay(index))
+        with self._finishing:
+            self.finished.append(index)
+            self._finishing.notify_all()
         if index in self.failing:
             return json_reply(400, {"message": f"cannot use frame {index}"})
         return json_reply(200, colour_prediction(index))
+
+    def wait_finished(self, index: int, timeout: float) -> bool:
+        """Wait until frame ``index`` has been answered; False when ``timeout`` ran out."""
+        with self._finishing:
+            return self._finishing.wait_for(lambda: index in self.finished, timeout)
 
     def _answer_v1(self, request: RecordedRequest) -> Reply:
         image = request.json()["image"]
@@ -147,7 +158,8 @@ class FakeCapture:
     """Stands in for ``cv2.VideoCapture``: ``frames`` colour-coded frames, then the end.
 
     Every instance is recorded in ``FakeCapture.opened``; ``reads`` counts read() calls and
-    ``released`` tells whether release() was called. ``open_fails`` makes isOpened() False.
+    ``released`` tells whether release() was called (``release_seen`` is set then, for a
+    release made by another thread). ``open_fails`` makes isOpened() False.
     """
 
     opened: ClassVar[list[FakeCapture]] = []
@@ -158,6 +170,7 @@ class FakeCapture:
         self.source = source
         self.reads = 0
         self.released = False
+        self.release_seen = threading.Event()
         FakeCapture.opened.append(self)
 
     @classmethod
@@ -179,3 +192,4 @@ class FakeCapture:
 
     def release(self) -> None:
         self.released = True
+        self.release_seen.set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import re
@@ -44,7 +45,14 @@ def slow_even_frames(index: int) -> float:
 def test_concurrent_frames_keep_frame_order_within_the_in_flight_limit(
     fake_server: FakeServer, colour_video: Path
 ) -> None:
-    colours = ColourServer(fake_server, delay=slow_even_frames)
+    def after_the_next_frame(index: int) -> float:
+        # An even frame is answered only once the frame after it has been (an event, not a
+        # race against a sleep), so the server finishes 1, 0, 3, 2, ...
+        if index % 2 == 0 and index + 1 < VIDEO_FRAMES:
+            assert colours.wait_finished(index + 1, timeout=10), "frames were not concurrent"
+        return 0.0
+
+    colours = ColourServer(fake_server, delay=after_the_next_frame)
     client = concurrent_client(fake_server)
     results = list(client.infer_on_stream(colour_video, model_id="coco/3"))
     assert [reference for reference, _, _ in results] == list(range(VIDEO_FRAMES))
@@ -52,7 +60,12 @@ def test_concurrent_frames_keep_frame_order_within_the_in_flight_limit(
     assert [predicted_index(p) for _, _, p in results] == list(range(VIDEO_FRAMES))
     assert 2 <= fake_server.max_in_flight <= LIMIT
     # Frames finished out of order on the server, yet came out in order.
-    assert colours.received != list(range(VIDEO_FRAMES))
+    # Each frame was sent once: no wait above ran out (its connection drops, the frame is sent
+    # again) because the window let the next frame wait behind it.
+    assert sorted(colours.received) == list(range(VIDEO_FRAMES))
+    finished = colours.finished
+    assert sorted(finished) == list(range(VIDEO_FRAMES))
+    assert all(finished.index(i) > finished.index(i + 1) for i in range(0, VIDEO_FRAMES - 1, 2))
 
 
 def test_frames_are_read_only_as_the_window_frees(
@@ -201,7 +214,9 @@ async def test_async_stream_reads_lazily_and_releases_on_aclose(
                 break
         assert not fake_capture.opened[0].released
     capture = fake_capture.opened[0]
-    assert capture.released
+    # aclose() does not wait for a read running in a worker thread; that thread releases the
+    # capture when its read returns (at once here: the fake's reads do not block).
+    assert await asyncio.to_thread(capture.release_seen.wait, 5)
     assert capture.reads < fake_capture.frames
 
 
