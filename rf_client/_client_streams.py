@@ -201,7 +201,9 @@ class StreamsMixin(BaseClient):
                 ...
 
         Frames are read and encoded in worker threads, never on the event loop. ``aclose()``
-        (or leaving an ``async with contextlib.aclosing(...)`` block) releases the source.
+        (or leaving an ``async with contextlib.aclosing(...)`` block) releases the source, and
+        never waits for a slow camera: a frame being read in a worker thread at that moment is
+        released by that thread as soon as its read returns.
         """
         mode = check_on_error(on_error)
         return aiterate_stream(self, self._stream_plan(input_uri, model_id), mode)
