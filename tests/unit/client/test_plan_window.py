@@ -30,8 +30,12 @@ def plans_where_plan_2_needs_plan_3(started_3: threading.Event) -> list[Plan[str
         ran = yield from offload(lambda: started_3.wait(PATIENCE_SECONDS))
         return "plan 2 after plan 3" if ran else "plan 2 stalled: plan 3 never started"
 
+    def start_3() -> str:
+        started_3.set()
+        return "plan 3"
+
     def plan_3() -> Plan[str]:
-        return (yield from offload(lambda: (started_3.set(), "plan 3")[1]))
+        return (yield from offload(start_3))
 
     return [quick(0), quick(1), needs_plan_3(), plan_3(), quick(4)]
 
